@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/engine"
+	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/report"
+)
+
+type checkFlags struct {
+	tenant, clientID, mailbox, flow, protocols, mech string
+	cert, certPasswordEnv, secretEnv                 string
+	secretStdin                                      bool
+	authority, imapHost, popHost, smtpHost, caFile   string
+	cloud                                            string
+	timeout                                          time.Duration
+	verbose, jsonOut, env                            bool
+}
+
+func (f *checkFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.tenant, "tenant", "", "Directory (tenant) ID or domain, e.g. contoso.onmicrosoft.com")
+	fs.StringVar(&f.clientID, "client-id", "", "Application (client) ID of the app registration")
+	fs.StringVar(&f.mailbox, "mailbox", "", "mailbox to open, e.g. support@contoso.com")
+	fs.StringVar(&f.flow, "flow", string(profile.ClientCredentials), "sign-in flow: client-credentials")
+	fs.StringVar(&f.protocols, "protocols", "imap,pop,smtp", "comma-separated protocols to test: imap, pop, smtp")
+	fs.StringVar(&f.mech, "mech", "xoauth2", "SASL mechanism: xoauth2 or oauthbearer")
+	fs.StringVar(&f.cert, "cert", "", "client certificate instead of a secret: PEM (certificate + key) or PFX/P12 file")
+	fs.StringVar(&f.certPasswordEnv, "cert-password-env", "", "name of the environment variable holding the PFX password")
+	fs.StringVar(&f.secretEnv, "secret-env", "", "name of the environment variable holding the client secret value")
+	fs.BoolVar(&f.secretStdin, "secret-stdin", false, "read the client secret value from the first line of standard input")
+	fs.StringVar(&f.authority, "authority-host", "", "Entra ID authority URL (default per cloud: https://login.microsoftonline.com)")
+	fs.StringVar(&f.imapHost, "imap-host", "", "IMAP server host:port (default outlook.office365.com:993)")
+	fs.StringVar(&f.popHost, "pop-host", "", "POP3 server host:port (default outlook.office365.com:995)")
+	fs.StringVar(&f.smtpHost, "smtp-host", "", "SMTP server host:port (default smtp.office365.com:587)")
+	fs.StringVar(&f.caFile, "ca-file", "", "PEM file of extra trusted root certificates (system roots stay trusted)")
+	fs.StringVar(&f.cloud, "cloud", "global", "Microsoft cloud: global")
+	fs.DurationVar(&f.timeout, "timeout", profile.DefaultTimeout, "time limit for the whole run")
+	fs.BoolVar(&f.verbose, "verbose", false, "show timings and the protocol transcripts (credentials masked)")
+	fs.BoolVar(&f.jsonOut, "json", false, "print one JSON document at the end instead of lines")
+	fs.BoolVar(&f.env, "env", false, "run the environment check only (no credentials)")
+}
+
+func runCheck(ctx context.Context, args []string, st *streams) int {
+	fs := flag.NewFlagSet("mailoauth check", flag.ContinueOnError)
+	fs.SetOutput(st.err)
+	var f checkFlags
+	f.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(st.err, "Usage: mailoauth check [flags]\n\nThe client secret is never a flag value: use --secret-env NAME, --secret-stdin, or answer the prompt.\nWith no tenant, client ID, mailbox or secret, check runs the environment check.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(st.err, "mailoauth: unexpected argument %q (a secret is never given as an argument; use --secret-env NAME or --secret-stdin)\n", fs.Arg(0))
+		return exitUsage
+	}
+	p := profile.Profile{
+		Tenant: f.tenant, ClientID: f.clientID, Mailbox: f.mailbox, Flow: profile.Flow(f.flow),
+		Mechanism: profile.Mechanism(f.mech), Cloud: f.cloud, CertFile: f.cert,
+		AuthorityHost: f.authority, IMAPHost: f.imapHost, POPHost: f.popHost, SMTPHost: f.smtpHost, CAFile: f.caFile,
+		Timeout: f.timeout, Transcript: f.verbose,
+	}
+	if f.timeout == 0 {
+		fmt.Fprintf(st.err, "mailoauth: %s: timeout 0s leaves no time for a sign-in — use a positive duration such as 20s\n", profile.FieldTimeout)
+		return exitUsage
+	}
+	for _, pr := range strings.Split(f.protocols, ",") {
+		p.Protocols = append(p.Protocols, profile.Protocol(pr))
+	}
+	if f.env {
+		p.Tenant, p.ClientID, p.Mailbox, p.CertFile = "", "", "", ""
+	} else if p.HasCredentials() || f.secretEnv != "" || f.secretStdin {
+		if code := readSecrets(&p, &f, st); code != exitOK {
+			return code
+		}
+	}
+	job, problems := engine.Prepare(p, engine.Options{})
+	if len(problems) > 0 {
+		for _, pr := range problems {
+			fmt.Fprintf(st.err, "mailoauth: %s\n", pr)
+		}
+		return exitUsage
+	}
+	pr := newPrinter(st.out, f.verbose, job)
+	emit := pr.event
+	if f.jsonOut {
+		emit = nil
+	}
+	res := job.Run(ctx, emit)
+	if f.jsonOut {
+		b, err := report.JSON(res, report.Options{Scrubber: job.Scrubber(), Transcripts: f.verbose})
+		if err != nil {
+			fmt.Fprintf(st.err, "mailoauth: %v\n", err)
+			return exitFailed
+		}
+		fmt.Fprintln(st.out, string(b))
+	}
+	switch {
+	case res.Cancelled:
+		return exitCancelled
+	case res.OK:
+		return exitOK
+	}
+	return exitFailed
+}
+
+// readSecrets fills the secret and certificate password from the
+// environment, standard input or a prompt. It never accepts a value on the
+// command line.
+func readSecrets(p *profile.Profile, f *checkFlags, st *streams) int {
+	bad := func(field, msg string) int {
+		fmt.Fprintf(st.err, "mailoauth: %s: %s\n", field, msg)
+		return exitUsage
+	}
+	if f.certPasswordEnv != "" {
+		v, ok := lookup(st, f.certPasswordEnv)
+		if !ok {
+			return bad(profile.FieldCertPassword, fmt.Sprintf("environment variable %s is not set — export it, or leave out --cert-password-env", f.certPasswordEnv))
+		}
+		p.CertPassword = v
+	}
+	if f.cert != "" {
+		if f.secretEnv != "" || f.secretStdin {
+			return bad(profile.FieldSecret, "give either --cert or a client secret, not both")
+		}
+		return exitOK
+	}
+	switch {
+	case f.secretEnv != "" && f.secretStdin:
+		return bad(profile.FieldSecret, "give either --secret-env or --secret-stdin, not both")
+	case f.secretEnv != "":
+		v, ok := lookup(st, f.secretEnv)
+		if !ok || profile.Clean(v) == "" {
+			return bad(profile.FieldSecret, fmt.Sprintf("environment variable %s is empty or not set — export it with the client secret's Value", f.secretEnv))
+		}
+		p.ClientSecret = v
+	case f.secretStdin:
+		v, err := readLine(st.in)
+		if err != nil && err != io.EOF {
+			return bad(profile.FieldSecret, "cannot read standard input: "+err.Error())
+		}
+		p.ClientSecret = v
+	case st.readSecret != nil:
+		v, err := st.readSecret("Client secret (Value, input hidden): ")
+		if err != nil {
+			return bad(profile.FieldSecret, "cannot read the secret: "+err.Error())
+		}
+		p.ClientSecret = v
+	default:
+		return bad(profile.FieldSecret, "no client secret given — use --secret-env NAME, --secret-stdin, or run in a terminal to be asked (or use --cert)")
+	}
+	return exitOK
+}
+
+func lookup(st *streams, name string) (string, bool) {
+	v := st.getenv(name)
+	return v, v != ""
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/mailoauth/mailoauth-tester/core/simulate"
+)
+
+// simInfo is the first line of `simulate --json`. Field names are a public
+// interface.
+type simInfo struct {
+	Scenario      string   `json:"scenario"`
+	Dialect       string   `json:"dialect"`
+	TenantID      string   `json:"tenant_id"`
+	TenantDomain  string   `json:"tenant_domain"`
+	ClientID      string   `json:"client_id"`
+	ClientSecret  string   `json:"client_secret"`
+	SecretID      string   `json:"secret_id"`
+	Mailbox       string   `json:"mailbox"`
+	AuthorityHost string   `json:"authority_host"`
+	IMAPHost      string   `json:"imap_host"`
+	POPHost       string   `json:"pop_host"`
+	SMTPHost      string   `json:"smtp_host"`
+	CAFile        string   `json:"ca_file"`
+	CertFile      string   `json:"cert_file"`
+	PFXFile       string   `json:"pfx_file"`
+	PFXPassword   string   `json:"pfx_password"`
+	Thumbprint    string   `json:"cert_thumbprint"`
+	Scenarios     []string `json:"scenarios"`
+}
+
+func runSimulate(ctx context.Context, args []string, st *streams) int {
+	fs := flag.NewFlagSet("mailoauth simulate", flag.ContinueOnError)
+	fs.SetOutput(st.err)
+	scenario := fs.String("scenario", "ok", "misconfiguration to simulate (see --list)")
+	dialect := fs.String("dialect", simulate.DialectExchange, "server texts: exchange, or dovecot for a standards-compliant non-Microsoft server")
+	latency := fs.Duration("latency", 0, "emulated network round-trip time, e.g. 50ms")
+	dir := fs.String("dir", "", "folder for ca.pem and the app certificate (default: a temporary folder removed on exit)")
+	jsonOut := fs.Bool("json", false, "print the connection details as one JSON object on the first line")
+	list := fs.Bool("list", false, "list the scenarios and exit")
+	fs.Usage = func() {
+		fmt.Fprint(st.err, "Usage: mailoauth simulate [flags]\n\nRuns a simulated Microsoft 365 tenant (Entra ID + Exchange IMAP/POP3/SMTP) on 127.0.0.1\nuntil interrupted, and prints what to paste into the tester. Everything in it is fake.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *list {
+		for _, s := range simulate.Scenarios() {
+			want := s.WantID
+			if want == "" {
+				want = "passes"
+			}
+			fmt.Fprintf(st.out, "%-28s %s (→ %s)\n", s.Name, s.Title, want)
+		}
+		return exitOK
+	}
+	t, err := simulate.Start(simulate.Options{Scenario: *scenario, Dialect: *dialect, Latency: *latency, Dir: *dir})
+	if err != nil {
+		fmt.Fprintf(st.err, "mailoauth: simulate: %v (see mailoauth simulate --list)\n", err)
+		return exitUsage
+	}
+	defer t.Close()
+	info := simInfo{Scenario: t.Scenario(), Dialect: t.Dialect, TenantID: t.TenantID, TenantDomain: t.TenantDomain,
+		ClientID: t.ClientID, ClientSecret: t.ClientSecret, SecretID: t.SecretID, Mailbox: t.Mailbox,
+		AuthorityHost: t.AuthorityURL, IMAPHost: t.IMAPAddr, POPHost: t.POPAddr, SMTPHost: t.SMTPAddr, CAFile: t.CAFile,
+		CertFile: t.CertFile, PFXFile: t.PFXFile, PFXPassword: t.PFXPassword, Thumbprint: t.CertThumbprint}
+	for _, s := range simulate.Scenarios() {
+		info.Scenarios = append(info.Scenarios, s.Name)
+	}
+	if *jsonOut {
+		b, _ := json.Marshal(info)
+		fmt.Fprintln(st.out, string(b))
+	} else {
+		printSimInfo(st, info)
+	}
+	<-ctx.Done()
+	if !*jsonOut {
+		fmt.Fprintln(st.err, "simulated tenant stopped")
+	}
+	return exitOK
+}
+
+func printSimInfo(st *streams, i simInfo) {
+	w := st.out
+	fmt.Fprintf(w, "Simulated Microsoft 365 tenant running — scenario %q (%s texts). Everything here is fake.\n\n", i.Scenario, i.Dialect)
+	rows := [][2]string{
+		{"Tenant ID", i.TenantID + "   (or " + i.TenantDomain + ")"},
+		{"Client ID", i.ClientID},
+		{"Client secret", i.ClientSecret + "   (simulated; its Secret ID is " + i.SecretID + ")"},
+		{"Mailbox", i.Mailbox},
+		{"Authority", i.AuthorityHost},
+		{"IMAP", i.IMAPHost + "   (implicit TLS)"},
+		{"POP3", i.POPHost + "   (implicit TLS)"},
+		{"SMTP", i.SMTPHost + "   (STARTTLS)"},
+		{"CA file", i.CAFile},
+		{"Certificate", i.CertFile + "   (PEM) or " + i.PFXFile + " (PFX, password " + i.PFXPassword + ")"},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-14s %s\n", r[0]+":", r[1])
+	}
+	fmt.Fprintf(w, "\nTry it from another terminal:\n\n  export MAILOAUTH_SECRET='%s'\n  mailoauth check --tenant %s --client-id %s --mailbox %s \\\n    --secret-env MAILOAUTH_SECRET --authority-host %s \\\n    --imap-host %s --pop-host %s --smtp-host %s --ca-file %s\n",
+		i.ClientSecret, i.TenantID, i.ClientID, i.Mailbox, i.AuthorityHost, i.IMAPHost, i.POPHost, i.SMTPHost, i.CAFile)
+	fmt.Fprintf(w, "\nOther scenarios: %s\nPress Ctrl+C to stop.\n", strings.Join(i.Scenarios, ", "))
+}

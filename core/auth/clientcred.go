@@ -1,0 +1,153 @@
+package auth
+
+import (
+	"context"
+	"crypto"
+	"crypto/sha1"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+// Certificate is a client certificate and its private key.
+type Certificate struct {
+	Certs []*x509.Certificate
+	Key   crypto.PrivateKey
+}
+
+// Thumbprint is the SHA-1 thumbprint in upper-case hex, as the Azure
+// portal shows it under Certificates & secrets.
+func (c *Certificate) Thumbprint() string {
+	if c == nil || len(c.Certs) == 0 {
+		return ""
+	}
+	sum := sha1.Sum(c.Certs[0].Raw)
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+// CertError is a certificate file that cannot be used. Field names the
+// input field to fix ("cert" or "cert-password"). The message never
+// contains the password.
+type CertError struct {
+	Field string
+	Msg   string
+}
+
+func (e *CertError) Error() string { return e.Field + ": " + e.Msg }
+
+// LoadCertificate reads a PEM file (certificate and unencrypted RSA private
+// key) or a PFX/P12 file protected by password. password is a secret.
+func LoadCertificate(path, password string) (*Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &CertError{Field: "cert", Msg: fmt.Sprintf("cannot read %q: %v", path, unwrapPath(err))}
+	}
+	if isPEM(data) {
+		return loadPEM(data)
+	}
+	key, leaf, chain, err := pkcs12.DecodeChain(data, password)
+	if err != nil {
+		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
+			return nil, &CertError{Field: "cert-password", Msg: "the PFX password is wrong"}
+		}
+		return nil, &CertError{Field: "cert", Msg: fmt.Sprintf("%q is neither PEM nor a readable PFX/P12 file: %v", path, err)}
+	}
+	if _, ok := key.(interface{ Public() crypto.PublicKey }); !ok {
+		return nil, &CertError{Field: "cert", Msg: "the PFX holds no usable private key"}
+	}
+	return &Certificate{Certs: append([]*x509.Certificate{leaf}, chain...), Key: key}, nil
+}
+
+func isPEM(b []byte) bool {
+	return strings.Contains(string(b[:min(len(b), 4096)]), "-----BEGIN ")
+}
+
+func loadPEM(data []byte) (*Certificate, error) {
+	for rest := data; ; {
+		var blk *pem.Block
+		blk, rest = pem.Decode(rest)
+		if blk == nil {
+			break
+		}
+		if blk.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(blk.Headers["Proc-Type"], "ENCRYPTED") {
+			return nil, &CertError{Field: "cert", Msg: "the PEM private key is encrypted; export it as a PFX with a password, or as an unencrypted PEM"}
+		}
+	}
+	certs, key, err := confidential.CertFromPEM(data, "")
+	if err != nil {
+		return nil, &CertError{Field: "cert", Msg: "cannot use the PEM file: " + err.Error() + " (it needs the certificate and its RSA private key)"}
+	}
+	return &Certificate{Certs: certs, Key: key}, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ClientCredentials is the app-only flow (OAuth 2.0 client credentials)
+// with a client secret or a certificate.
+type ClientCredentials struct {
+	client confidential.Client
+}
+
+// ClientCredentialsConfig configures NewClientCredentials. Secret is a
+// secret; exactly one of Secret and Cert is set.
+type ClientCredentialsConfig struct {
+	AuthorityHost string // e.g. "https://login.microsoftonline.com"
+	Tenant        string
+	ClientID      string
+	Secret        string
+	Cert          *Certificate
+	HTTPClient    *http.Client
+}
+
+// NewClientCredentials builds the MSAL confidential client. Instance
+// discovery is off: the authority is tenant-specific, so discovery would
+// only cost a round trip (and fails for a private or simulated authority).
+func NewClientCredentials(cfg ClientCredentialsConfig) (*ClientCredentials, error) {
+	var cred confidential.Credential
+	var err error
+	switch {
+	case cfg.Cert != nil:
+		cred, err = confidential.NewCredFromCert(cfg.Cert.Certs, cfg.Cert.Key)
+	default:
+		cred, err = confidential.NewCredFromSecret(cfg.Secret)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: credential: %w", err)
+	}
+	authority := strings.TrimSuffix(cfg.AuthorityHost, "/") + "/" + cfg.Tenant
+	opts := []confidential.Option{confidential.WithInstanceDiscovery(false)}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, confidential.WithHTTPClient(cfg.HTTPClient))
+	}
+	c, err := confidential.New(authority, cfg.ClientID, cred, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	return &ClientCredentials{client: c}, nil
+}
+
+// Name implements Flow.
+func (*ClientCredentials) Name() string { return "client-credentials" }
+
+// Token implements Flow. Scopes must end in "/.default".
+func (f *ClientCredentials) Token(ctx context.Context, scopes []string) (Token, error) {
+	res, err := f.client.AcquireTokenByCredential(ctx, scopes)
+	if err != nil {
+		return Token{}, fromMSAL(err)
+	}
+	return Token{AccessToken: res.AccessToken, ExpiresOn: res.ExpiresOn, FromCache: res.Metadata.TokenSource == 1}, nil
+}

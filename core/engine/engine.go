@@ -1,0 +1,192 @@
+package engine
+
+import (
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/auth"
+	"github.com/mailoauth/mailoauth-tester/core/cloud"
+	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/secret"
+)
+
+// Step time limits. Each is also bounded by the run's own timeout.
+const (
+	// connectTimeout covers DNS, TCP, TLS and the greeting: Exchange
+	// answers all of them in well under a second from anywhere.
+	connectTimeout = 10 * time.Second
+	// tokenTimeout covers the OpenID configuration and token requests;
+	// Entra usually answers in under a second.
+	tokenTimeout = 15 * time.Second
+	// loginTimeout covers AUTH and the command after it.
+	loginTimeout = 15 * time.Second
+)
+
+// Options are the engine's dependencies, so tests can point it at the
+// simulated tenant. The zero value uses the system's roots, resolver,
+// proxy settings and clock.
+type Options struct {
+	Now      func() time.Time
+	RootCAs  *x509.CertPool // replaces the system roots (the profile's CA file is added to it)
+	Resolver *net.Resolver
+	// HTTPTransport is the base transport for Entra ID requests; nil uses
+	// one with the proxy from the environment.
+	HTTPTransport *http.Transport
+}
+
+func (o Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+// Job is a validated, ready-to-run profile.
+type Job struct {
+	p       profile.Profile
+	opts    Options
+	cloud   cloud.Cloud
+	roots   *x509.CertPool
+	cert    *auth.Certificate
+	scrub   *secret.Scrubber
+	imap    string
+	pop     string
+	smtp    string
+	warning profile.Problems
+}
+
+// Prepare normalises and validates p, loads the certificate and the CA
+// file, and returns a Job — or the problems that stop it, each naming its
+// field. It makes no network connection.
+func Prepare(p profile.Profile, opts Options) (*Job, profile.Problems) {
+	p = profile.Normalize(p)
+	j := &Job{p: p, opts: opts, scrub: &secret.Scrubber{}}
+	j.scrub.Add(p.ClientSecret, p.CertPassword)
+	var problems profile.Problems
+	if p.HasCredentials() {
+		problems = profile.Validate(p)
+	} else {
+		problems = profile.ValidateEnvironment(p)
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		return nil, errs
+	}
+	j.warning = problems.Warnings()
+	c, err := cloud.Lookup(p.Cloud)
+	if err != nil {
+		return nil, profile.Problems{{Field: profile.FieldCloud, Message: err.Error()}}
+	}
+	if p.AuthorityHost != "" {
+		c.AuthorityHost = p.AuthorityHost
+	}
+	j.cloud = c
+	j.imap, j.pop, j.smtp = or(p.IMAPHost, c.IMAPHost), or(p.POPHost, c.POPHost), or(p.SMTPHost, c.SMTPHost)
+	if j.roots, err = rootPool(opts.RootCAs, p.CAFile); err != nil {
+		return nil, profile.Problems{{Field: profile.FieldCAFile, Message: err.Error(), Fix: "give a PEM file with one or more CERTIFICATE blocks"}}
+	}
+	if p.CertFile != "" && p.HasCredentials() {
+		cert, err := auth.LoadCertificate(p.CertFile, p.CertPassword)
+		if err != nil {
+			field, msg := profile.FieldCert, err.Error()
+			if ce, ok := err.(*auth.CertError); ok {
+				field, msg = ce.Field, ce.Msg
+			}
+			return nil, profile.Problems{{Field: field, Message: j.scrub.Scrub(msg), Fix: "export the certificate with its private key as PFX/P12 (with a password) or as PEM"}}
+		}
+		j.cert = cert
+	}
+	return j, nil
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func rootPool(base *x509.CertPool, caFile string) (*x509.CertPool, error) {
+	pool := base
+	if pool == nil {
+		sys, err := x509.SystemCertPool()
+		if err != nil || sys == nil {
+			sys = x509.NewCertPool()
+		}
+		pool = sys
+	} else {
+		pool = pool.Clone()
+	}
+	if caFile == "" {
+		return pool, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read CA file %q: %v", caFile, err)
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("CA file %q holds no PEM certificate", caFile)
+	}
+	return pool, nil
+}
+
+// Environment reports whether the job is the environment check (no
+// credentials were given).
+func (j *Job) Environment() bool { return !j.p.HasCredentials() }
+
+// Profile returns the normalised profile.
+func (j *Job) Profile() profile.Profile { return j.p }
+
+// Warnings returns the input warnings that did not stop the job.
+func (j *Job) Warnings() profile.Problems { return j.warning }
+
+// Scrubber returns the job's secret scrubber; faces pass any text of their
+// own through it.
+func (j *Job) Scrubber() *secret.Scrubber { return j.scrub }
+
+// Plan lists the steps the job will run, in order.
+func (j *Job) Plan() []StepInfo {
+	if j.Environment() {
+		return j.envPlan()
+	}
+	var s []StepInfo
+	if len(j.warning) > 0 {
+		s = append(s, StepInfo{"input", "Input"})
+	}
+	s = append(s, StepInfo{"token", "Token"}, StepInfo{"claims", "Claims"})
+	for _, pr := range j.p.Protocols {
+		s = append(s, StepInfo{string(pr), pr.Title()})
+	}
+	return s
+}
+
+// Input returns the non-secret description of the job.
+func (j *Job) Input() Input {
+	in := Input{Cloud: j.cloud.Name, AuthorityHost: j.cloud.AuthorityHost}
+	if j.Environment() {
+		in.IMAPHost, in.POPHost, in.SMTPHost = j.imap, j.pop, j.smtp
+		return in
+	}
+	in.Tenant, in.ClientID, in.Mailbox = j.p.Tenant, j.p.ClientID, j.p.Mailbox
+	in.Flow, in.Mechanism = string(j.p.Flow), string(j.p.Mechanism)
+	if j.cert != nil {
+		in.Credential = "certificate " + j.cert.Thumbprint()
+	} else {
+		in.Credential = "secret " + secret.Mask(j.p.ClientSecret)
+	}
+	for _, pr := range j.p.Protocols {
+		in.Protocols = append(in.Protocols, string(pr))
+		switch pr {
+		case profile.IMAP:
+			in.IMAPHost = j.imap
+		case profile.POP:
+			in.POPHost = j.pop
+		case profile.SMTP:
+			in.SMTPHost = j.smtp
+		}
+	}
+	return in
+}

@@ -1,0 +1,122 @@
+// Package engine turns a profile into a plan of steps, runs them and
+// streams events. The faces (the window and the CLI) only draw events and
+// collect input; everything that decides anything lives here or below.
+package engine
+
+import (
+	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/diagnose"
+	"github.com/mailoauth/mailoauth-tester/core/probe"
+)
+
+// Status is a step's state.
+type Status string
+
+// Statuses.
+const (
+	Waiting Status = "waiting"
+	Running Status = "running"
+	OK      Status = "ok"
+	Warn    Status = "warn"
+	Fail    Status = "fail"
+	Skipped Status = "skipped"
+)
+
+// Kind says what an Event reports.
+type Kind string
+
+// Kinds.
+const (
+	RunStart   Kind = "run-start"  // Steps holds the plan
+	StepStart  Kind = "step-start" // a step began
+	Log        Kind = "log"        // a line about a step (timing, detail, warning)
+	Transcript Kind = "transcript" // a masked protocol line (only when the profile asks for transcripts)
+	StepEnd    Kind = "step-end"   // Status, Duration, Diagnosis
+	RunEnd     Kind = "run-end"    // Result holds the whole run
+)
+
+// Level colours a line.
+type Level string
+
+// Levels.
+const (
+	Info  Level = "info"
+	Good  Level = "ok"
+	Warns Level = "warn"
+	Error Level = "error"
+	Debug Level = "debug"
+)
+
+// Event is one thing that happened. Events are plain values; every text in
+// them has already been scrubbed of secrets.
+type Event struct {
+	Time      time.Time
+	Kind      Kind
+	Step      string // step name; "" for run-level events
+	Level     Level
+	Text      string
+	Detail    string
+	Status    Status
+	Duration  time.Duration
+	Diagnosis *diagnose.Diagnosis
+	Steps     []StepInfo // RunStart only
+	Result    *Result    // RunEnd only
+}
+
+// StepInfo names a planned step.
+type StepInfo struct {
+	Name  string `json:"name"`
+	Title string `json:"title"`
+}
+
+// StepResult is how a step ended.
+type StepResult struct {
+	Name       string
+	Title      string
+	Status     Status
+	Duration   time.Duration
+	Detail     string
+	Diagnosis  *diagnose.Diagnosis
+	Timings    []probe.Timing
+	Transcript []probe.Line
+	Messages   []string // further findings (e.g. every claims mismatch)
+}
+
+// Result is a finished run.
+type Result struct {
+	OK        bool
+	Mode      string // "check" or "environment"
+	Cancelled bool
+	Started   time.Time
+	Duration  time.Duration
+	Steps     []StepResult
+	Verdict   string // one line for a banner, e.g. "All 5 checks passed in 1.2 s"
+	Input     Input
+}
+
+// Input is the non-secret part of the profile, as run.
+type Input struct {
+	Tenant        string   `json:"tenant,omitempty"`
+	ClientID      string   `json:"client_id,omitempty"`
+	Mailbox       string   `json:"mailbox,omitempty"`
+	Flow          string   `json:"flow,omitempty"`
+	Credential    string   `json:"credential,omitempty"` // "secret abc…(40 chars)" or "certificate <thumbprint>"
+	Protocols     []string `json:"protocols,omitempty"`
+	Mechanism     string   `json:"mechanism,omitempty"`
+	Cloud         string   `json:"cloud"`
+	AuthorityHost string   `json:"authority_host"`
+	IMAPHost      string   `json:"imap_host,omitempty"`
+	POPHost       string   `json:"pop_host,omitempty"`
+	SMTPHost      string   `json:"smtp_host,omitempty"`
+}
+
+// Step returns the named step's result, or nil.
+func (r *Result) Step(name string) *StepResult {
+	for i := range r.Steps {
+		if r.Steps[i].Name == name {
+			return &r.Steps[i]
+		}
+	}
+	return nil
+}

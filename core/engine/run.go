@@ -1,0 +1,274 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/diagnose"
+	"github.com/mailoauth/mailoauth-tester/core/probe"
+)
+
+// run is one execution of a Job. emit is serialised: faces never see two
+// events at once, and events of one step arrive in order.
+type run struct {
+	j     *Job
+	mu    sync.Mutex
+	emitf func(Event)
+	steps map[string]*StepResult
+	order []string
+	facts diagnose.Facts
+	// serverDate is the Date header of Entra's last answer and localDate
+	// this computer's clock when it arrived.
+	serverDate, localDate time.Time
+}
+
+// Run executes the job and returns its result. emit (may be nil) receives
+// every event, never concurrently. Cancelling ctx ends the run promptly:
+// open connections are closed and unfinished steps end as skipped.
+func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
+	r := &run{j: j, emitf: emit, steps: map[string]*StepResult{}}
+	r.facts = diagnose.Facts{
+		Tenant: j.p.Tenant, ClientID: j.p.ClientID, Mailbox: j.p.Mailbox,
+		PortalHost: j.cloud.PortalHost, AuthorityHost: j.cloud.AuthorityHostName(), ExchangeResource: j.cloud.ExchangeResource,
+	}
+	start := j.opts.now()
+	plan := j.Plan()
+	for _, s := range plan {
+		r.steps[s.Name] = &StepResult{Name: s.Name, Title: s.Title, Status: Waiting}
+		r.order = append(r.order, s.Name)
+	}
+	r.emit(Event{Kind: RunStart, Level: Info, Text: r.startText(), Steps: plan})
+
+	ctx, cancel := context.WithTimeout(ctx, j.p.Timeout)
+	defer cancel()
+	if j.Environment() {
+		r.environment(ctx)
+	} else {
+		r.check(ctx)
+	}
+
+	res := &Result{Mode: "check", Started: start, Duration: j.opts.now().Sub(start), Input: j.Input()}
+	if j.Environment() {
+		res.Mode = "environment"
+	}
+	res.Cancelled = ctx.Err() == context.Canceled
+	r.mu.Lock()
+	for _, name := range r.order {
+		s := r.steps[name]
+		if s.Status == Waiting || s.Status == Running {
+			s.Status, s.Detail = Skipped, "not finished: "+reasonText(ctx)
+		}
+		res.Steps = append(res.Steps, *s)
+	}
+	r.mu.Unlock()
+	res.OK, res.Verdict = verdict(res)
+	r.emit(Event{Kind: RunEnd, Level: levelOf(res.OK), Text: res.Verdict, Duration: res.Duration, Result: res})
+	return res
+}
+
+func reasonText(ctx context.Context) string {
+	switch ctx.Err() {
+	case context.Canceled:
+		return "cancelled"
+	case context.DeadlineExceeded:
+		return "the run's time limit was reached"
+	}
+	return "an earlier step failed"
+}
+
+func levelOf(ok bool) Level {
+	if ok {
+		return Good
+	}
+	return Error
+}
+
+func (r *run) startText() string {
+	if r.j.Environment() {
+		return fmt.Sprintf("Environment check for %s (no credentials given)", r.j.cloud.Title)
+	}
+	return fmt.Sprintf("Testing %s with app %s in tenant %s (%s)", r.j.p.Mailbox, r.j.p.ClientID, r.j.p.Tenant, r.j.p.Flow)
+}
+
+// emit stamps, scrubs and delivers an event.
+func (r *run) emit(e Event) {
+	if e.Time.IsZero() {
+		e.Time = r.j.opts.now()
+	}
+	e.Text = r.j.scrub.Scrub(e.Text)
+	e.Detail = r.j.scrub.Scrub(e.Detail)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.emitf != nil {
+		r.emitf(e)
+	}
+}
+
+// begin marks a step running.
+func (r *run) begin(step, text string) time.Time {
+	now := r.j.opts.now()
+	r.mu.Lock()
+	if s := r.steps[step]; s != nil {
+		s.Status = Running
+	}
+	r.mu.Unlock()
+	r.emit(Event{Kind: StepStart, Step: step, Level: Info, Text: text, Status: Running})
+	return now
+}
+
+// log adds a line under a step.
+func (r *run) log(step string, lvl Level, text, detail string) {
+	r.emit(Event{Kind: Log, Step: step, Level: lvl, Text: text, Detail: detail})
+}
+
+// timing logs a probe timing and keeps it in the step's result.
+func (r *run) timing(step string, t probe.Timing) {
+	r.mu.Lock()
+	if s := r.steps[step]; s != nil {
+		s.Timings = append(s.Timings, t)
+	}
+	r.mu.Unlock()
+	text := fmt.Sprintf("%-10s %s", t.Name, ms(t.Duration))
+	r.log(step, Debug, text, t.Detail)
+}
+
+// end finishes a step. d, when not nil, is attached with its Evidence scrubbed.
+func (r *run) end(step string, started time.Time, st Status, detail string, d *diagnose.Diagnosis) {
+	dur := r.j.opts.now().Sub(started)
+	if d != nil {
+		dd := *d
+		dd.Evidence = r.j.scrub.Scrub(dd.Evidence)
+		d = &dd
+	}
+	detail = r.j.scrub.Scrub(detail)
+	r.mu.Lock()
+	if s := r.steps[step]; s != nil {
+		s.Status, s.Duration, s.Detail, s.Diagnosis = st, dur, detail, d
+	}
+	r.mu.Unlock()
+	lvl := map[Status]Level{OK: Good, Warn: Warns, Fail: Error, Skipped: Info}[st]
+	r.emit(Event{Kind: StepEnd, Step: step, Level: lvl, Status: st, Duration: dur, Text: detail, Diagnosis: d})
+}
+
+func (r *run) addMessage(step, msg string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s := r.steps[step]; s != nil {
+		s.Messages = append(s.Messages, r.j.scrub.Scrub(msg))
+	}
+}
+
+func (r *run) setTranscript(step string, lines []probe.Line) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s := r.steps[step]; s != nil {
+		s.Transcript = lines
+	}
+}
+
+// transcript returns a masking transcript for a step that forwards lines
+// as events when the profile asks for transcripts.
+func (r *run) transcript(step string) *probe.Transcript {
+	return probe.NewTranscript(func(l probe.Line) {
+		if r.j.p.Transcript {
+			r.emit(Event{Time: l.Time, Kind: Transcript, Step: step, Level: Debug, Text: l.String()})
+		}
+	}, r.j.scrub)
+}
+
+func (r *run) diag(id string, protocol string) *diagnose.Diagnosis {
+	f := r.facts
+	f.Protocol = protocol
+	d := diagnose.Get(id, f)
+	return &d
+}
+
+func ms(d time.Duration) string {
+	switch {
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	case d < 10*time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// verdict counts the steps and writes the banner line.
+func verdict(res *Result) (bool, string) {
+	var ok, warn, fail, skipped int
+	var firstFail, firstWarn *StepResult
+	for i := range res.Steps {
+		s := &res.Steps[i]
+		switch s.Status {
+		case OK:
+			ok++
+		case Warn:
+			warn++
+			if firstWarn == nil {
+				firstWarn = s
+			}
+		case Fail:
+			fail++
+			if firstFail == nil {
+				firstFail = s
+			}
+		case Skipped:
+			skipped++
+		}
+	}
+	n := len(res.Steps)
+	took := seconds(res.Duration)
+	switch {
+	case res.Cancelled:
+		return false, fmt.Sprintf("Cancelled after %s — %d of %d checks finished", took, ok+warn+fail, n)
+	case fail > 0:
+		s := fmt.Sprintf("%d of %d %s failed", fail, n, plural(n, "check", "checks"))
+		if skipped > 0 {
+			s += fmt.Sprintf(", %d skipped", skipped)
+		}
+		return false, s + " — " + reason(firstFail)
+	case skipped > 0:
+		return false, fmt.Sprintf("%d of %d checks did not run — %s", skipped, n, reason(firstSkipped(res)))
+	case warn > 0:
+		return true, fmt.Sprintf("%d of %d checks passed, %d with a warning, in %s — %s", ok+warn, n, warn, took, reason(firstWarn))
+	}
+	if n == 1 {
+		return true, fmt.Sprintf("The check passed in %s", took)
+	}
+	return true, fmt.Sprintf("All %d checks passed in %s", n, took)
+}
+
+func firstSkipped(res *Result) *StepResult {
+	for i := range res.Steps {
+		if res.Steps[i].Status == Skipped {
+			return &res.Steps[i]
+		}
+	}
+	return nil
+}
+
+func reason(s *StepResult) string {
+	if s == nil {
+		return ""
+	}
+	if s.Diagnosis != nil && s.Diagnosis.ID != diagnose.Unknown {
+		return s.Title + ": " + s.Diagnosis.Title
+	}
+	return s.Title + ": " + s.Detail
+}
+
+func seconds(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,119 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// smtpCommandTimeout bounds one SMTP command (go-smtp's default is 5
+// minutes, RFC 5321's recommendation for a mail relay, far too long for a
+// login test); the run's context bounds the whole probe.
+const smtpCommandTimeout = 30 * time.Second
+
+// SMTP probes client submission on port 587: Connect reads the greeting,
+// says EHLO, upgrades with STARTTLS and says EHLO again; Login sends AUTH
+// with the token. Nothing is ever sent as mail.
+type SMTP struct {
+	Target
+	User string
+	Mech Mechanism
+
+	c   *smtp.Client
+	raw net.Conn
+}
+
+// Connect runs greeting, EHLO, STARTTLS, TLS handshake and EHLO. Errors are
+// *NetError or *MechanismError.
+func (p *SMTP) Connect(ctx context.Context) error {
+	raw, err := p.dialTCP(ctx)
+	if err != nil {
+		return err
+	}
+	p.raw = raw
+	stop := closeOnCancel(ctx, raw)
+	defer stop()
+	// Before TLS the raw connection is recorded; from STARTTLS on, the
+	// client's debug writer sees the plaintext (direction told by syntax).
+	start := time.Now()
+	c, err := smtp.NewClientStartTLS(p.Transcript.ConnUntilSTARTTLS(raw), p.TLSConfig())
+	if err != nil {
+		raw.Close()
+		if strings.Contains(err.Error(), "STARTTLS") {
+			return &NetError{Stage: StageTLS, Addr: p.Addr, Err: errors.New("server does not offer STARTTLS")}
+		}
+		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: ctxErr(ctx, err)}
+	}
+	p.timing("greeting, EHLO, STARTTLS", start, "")
+	c.CommandTimeout = smtpCommandTimeout
+	if p.Transcript != nil {
+		c.DebugWriter = p.Transcript.Inferring()
+	}
+	start = time.Now()
+	// The TLS handshake and the second EHLO happen lazily on the next
+	// command; Extension triggers them, and a failure is cached by the
+	// client and returned by Noop without network traffic.
+	c.Extension("AUTH")
+	st, _ := c.TLSConnectionState()
+	if !st.HandshakeComplete {
+		err := c.Noop()
+		raw.Close()
+		if err == nil {
+			err = errors.New("TLS handshake did not complete")
+		}
+		return &NetError{Stage: StageTLS, Addr: p.Addr, Err: ctxErr(ctx, err)}
+	}
+	p.timing("tls", start, DescribeTLS(st)+"; EHLO again")
+	p.c = c
+	if !c.SupportsAuth(string(p.Mech)) {
+		_, mechs := c.Extension("AUTH")
+		return &MechanismError{Protocol: "smtp", Mech: p.Mech, Offered: strings.Fields(mechs)}
+	}
+	return nil
+}
+
+// Login authenticates with the token and quits. It returns "AUTH
+// accepted". Errors are *RejectedError or *NetError.
+func (p *SMTP) Login(ctx context.Context, token string) (string, error) {
+	if p.c == nil {
+		return "", errors.New("probe: smtp: Login before Connect")
+	}
+	stop := context.AfterFunc(ctx, func() { p.raw.Close() })
+	defer stop()
+	sc := &BearerClient{Mech: p.Mech, User: p.User, Token: token, Host: p.host(), Port: 587}
+	start := time.Now()
+	if err := p.c.Auth(sc); err != nil {
+		var se *smtp.SMTPError
+		if errors.As(err, &se) {
+			return "", &RejectedError{Protocol: "smtp", Reply: smtpReply(se), Challenge: string(sc.ServerError), Err: err}
+		}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+	}
+	summary := "AUTH " + string(p.Mech) + " accepted for " + p.User + " (no mail sent)"
+	p.timing("auth", start, summary)
+	start = time.Now()
+	if err := p.c.Quit(); err == nil {
+		p.timing("quit", start, "")
+	}
+	return summary, nil
+}
+
+func smtpReply(e *smtp.SMTPError) string {
+	s := fmt.Sprintf("%d", e.Code)
+	if e.EnhancedCode != (smtp.EnhancedCode{}) && e.EnhancedCode != smtp.NoEnhancedCode {
+		s += fmt.Sprintf(" %d.%d.%d", e.EnhancedCode[0], e.EnhancedCode[1], e.EnhancedCode[2])
+	}
+	return s + " " + strings.TrimSpace(e.Message)
+}
+
+// Close releases the connection.
+func (p *SMTP) Close() {
+	if p.raw != nil {
+		p.raw.Close()
+	}
+}

@@ -1,0 +1,159 @@
+// Package profile is the input model of a run: what the user typed or
+// pasted, cleaned up (Normalize) and checked field by field (Validate)
+// before any network traffic. The window and the CLI both fill a Profile and
+// show the same Problems.
+package profile
+
+import (
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Flow names a way of getting a token. Only client credentials exists so
+// far; the others are listed so faces can show them as they arrive.
+type Flow string
+
+// Flows.
+const (
+	ClientCredentials Flow = "client-credentials"
+)
+
+// Protocol is a mail protocol to probe.
+type Protocol string
+
+// Protocols.
+const (
+	IMAP Protocol = "imap"
+	POP  Protocol = "pop"
+	SMTP Protocol = "smtp"
+)
+
+// AllProtocols lists the protocols in the order they are shown.
+var AllProtocols = []Protocol{IMAP, POP, SMTP}
+
+// Title is the protocol's display name.
+func (p Protocol) Title() string {
+	switch p {
+	case IMAP:
+		return "IMAP"
+	case POP:
+		return "POP3"
+	case SMTP:
+		return "SMTP"
+	}
+	return strings.ToUpper(string(p))
+}
+
+// Mechanism is the SASL mechanism used to present the token.
+type Mechanism string
+
+// Mechanisms.
+const (
+	XOAUTH2     Mechanism = "xoauth2"
+	OAUTHBEARER Mechanism = "oauthbearer"
+)
+
+// DefaultTimeout bounds a whole run. Entra and Exchange usually answer in
+// well under a second each; 20 s leaves room for slow proxies without
+// making a dead network feel like a hang.
+const DefaultTimeout = 20 * time.Second
+
+// MaxTimeout is the largest accepted timeout.
+const MaxTimeout = 10 * time.Minute
+
+// Profile is one run's input. ClientSecret and CertPassword are secrets:
+// they must never be logged, stored or shown.
+type Profile struct {
+	Tenant       string // GUID or verified domain
+	ClientID     string // Application (client) ID
+	ClientSecret string // secret Value (secret)
+	CertFile     string // PEM or PFX file with certificate and private key
+	CertPassword string // PFX or key password (secret)
+	Mailbox      string // mailbox to open
+
+	Flow      Flow
+	Protocols []Protocol
+	Mechanism Mechanism
+	Cloud     string // cloud name, "" = global
+
+	AuthorityHost string // override of the cloud's authority, https URL
+	IMAPHost      string // override host:port
+	POPHost       string
+	SMTPHost      string
+	CAFile        string // extra trusted roots (PEM); system roots stay trusted
+
+	Timeout    time.Duration // whole run; 0 = DefaultTimeout
+	Transcript bool          // include masked protocol transcripts in the log
+}
+
+// Normalize returns a copy with surrounding whitespace (including the
+// zero-width and no-break spaces that copying from web pages adds) removed
+// from every field, names lower-cased and defaults filled in.
+func Normalize(p Profile) Profile {
+	p.Tenant = Clean(p.Tenant)
+	p.ClientID = Clean(p.ClientID)
+	p.ClientSecret = Clean(p.ClientSecret)
+	p.CertFile = Clean(p.CertFile)
+	p.Mailbox = Clean(p.Mailbox)
+	p.Cloud = strings.ToLower(Clean(p.Cloud))
+	p.AuthorityHost = Clean(p.AuthorityHost)
+	p.IMAPHost = Clean(p.IMAPHost)
+	p.POPHost = Clean(p.POPHost)
+	p.SMTPHost = Clean(p.SMTPHost)
+	p.CAFile = Clean(p.CAFile)
+	p.Flow = Flow(strings.ToLower(Clean(string(p.Flow))))
+	p.Mechanism = Mechanism(strings.ToLower(Clean(string(p.Mechanism))))
+	if p.Flow == "" {
+		p.Flow = ClientCredentials
+	}
+	if p.Mechanism == "" {
+		p.Mechanism = XOAUTH2
+	}
+	if p.Cloud == "" {
+		p.Cloud = "global"
+	}
+	if p.Timeout == 0 {
+		p.Timeout = DefaultTimeout
+	}
+	protos := make([]Protocol, 0, len(p.Protocols))
+	seen := map[Protocol]bool{}
+	for _, pr := range p.Protocols {
+		pr = Protocol(strings.ToLower(Clean(string(pr))))
+		if pr == "pop3" {
+			pr = POP
+		}
+		if pr == "" || seen[pr] {
+			continue
+		}
+		seen[pr] = true
+		protos = append(protos, pr)
+	}
+	p.Protocols = protos
+	return p
+}
+
+// Clean trims whitespace, zero-width characters and a byte-order mark from
+// both ends of a pasted value.
+func Clean(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00a0'
+	})
+}
+
+// HasCredentials reports whether the user typed anything that identifies a
+// tenant, app or mailbox. A profile without any runs the environment check.
+func (p Profile) HasCredentials() bool {
+	return Clean(p.Tenant) != "" || Clean(p.ClientID) != "" || Clean(p.Mailbox) != "" ||
+		p.ClientSecret != "" || Clean(p.CertFile) != ""
+}
+
+// Has reports whether protocol pr is selected.
+func (p Profile) Has(pr Protocol) bool {
+	for _, x := range p.Protocols {
+		if x == pr {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,344 @@
+package profile
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Severity says whether a Problem stops the run.
+type Severity int
+
+// Severities.
+const (
+	Error   Severity = iota // the run cannot start
+	Warning                 // the run goes on; the server's answer will confirm
+)
+
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Field names, the same on the command line and in the window.
+const (
+	FieldTenant       = "tenant"
+	FieldClientID     = "client-id"
+	FieldSecret       = "secret"
+	FieldCert         = "cert"
+	FieldCertPassword = "cert-password"
+	FieldMailbox      = "mailbox"
+	FieldFlow         = "flow"
+	FieldProtocols    = "protocols"
+	FieldMechanism    = "mech"
+	FieldCloud        = "cloud"
+	FieldAuthority    = "authority-host"
+	FieldIMAPHost     = "imap-host"
+	FieldPOPHost      = "pop-host"
+	FieldSMTPHost     = "smtp-host"
+	FieldCAFile       = "ca-file"
+	FieldTimeout      = "timeout"
+)
+
+// Problem is one finding about one field. Message says what is wrong in the
+// user's terms; Fix says what to do. Neither ever contains a secret value.
+// DiagnosisID links the problem to the knowledge base when one applies.
+type Problem struct {
+	Field       string
+	Severity    Severity
+	Message     string
+	Fix         string
+	DiagnosisID string
+}
+
+func (p Problem) String() string {
+	s := fmt.Sprintf("%s: %s", p.Field, p.Message)
+	if p.Fix != "" {
+		s += " — " + p.Fix
+	}
+	return s
+}
+
+// Problems is the result of Validate.
+type Problems []Problem
+
+// Errors returns only the problems that stop the run.
+func (ps Problems) Errors() Problems {
+	var out Problems
+	for _, p := range ps {
+		if p.Severity == Error {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Warnings returns only the warnings.
+func (ps Problems) Warnings() Problems {
+	var out Problems
+	for _, p := range ps {
+		if p.Severity == Warning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// For returns the problems of one field.
+func (ps Problems) For(field string) Problems {
+	var out Problems
+	for _, p := range ps {
+		if p.Field == field {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+var (
+	guidRE   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	guidAny  = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+	domainRE = regexp.MustCompile(`^(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$`)
+	// placeholderRE matches template text people forget to replace.
+	placeholderRE = regexp.MustCompile(`(?i)^[<{\[(].*[>}\])]$|^(your|my|enter|insert|paste)[-_ ]|^x{3,}$|^(tenant|client|app)[-_ ]?(id|name)$|^(changeme|todo|tbd|example|placeholder|none|null|undefined)$`)
+)
+
+// IsGUID reports whether s is a GUID such as a tenant or client ID.
+func IsGUID(s string) bool { return guidRE.MatchString(s) }
+
+const zeroGUID = "00000000-0000-0000-0000-000000000000"
+
+// Validate checks a normalized profile without touching the network (it
+// only stats local files). Errors stop the run; warnings do not.
+func Validate(p Profile) Problems {
+	var ps Problems
+	add := func(field string, sev Severity, diag, msg, fix string) {
+		ps = append(ps, Problem{Field: field, Severity: sev, Message: msg, Fix: fix, DiagnosisID: diag})
+	}
+	validateTenant(p, add)
+	validateClientID(p, add)
+	validateCredential(p, add)
+	validateMailbox(p, add)
+	validateChoices(p, add)
+	validateEndpoints(p, add)
+	if p.Timeout < 0 {
+		add(FieldTimeout, Error, "", fmt.Sprintf("timeout %s is negative", p.Timeout), "use a positive duration such as 20s or 1m")
+	} else if p.Timeout > MaxTimeout {
+		add(FieldTimeout, Error, "", fmt.Sprintf("timeout %s is longer than %s", p.Timeout, MaxTimeout), "use a shorter duration such as 20s or 1m")
+	} else if p.Timeout > 0 && p.Timeout < time.Second {
+		add(FieldTimeout, Error, "", fmt.Sprintf("timeout %s is too short for a sign-in and a mail login", p.Timeout), "use at least 1s; 20s is the default")
+	}
+	return ps
+}
+
+type addFunc func(field string, sev Severity, diag, msg, fix string)
+
+const tenantHint = "paste the Directory (tenant) ID from Microsoft Entra admin center → App registrations → your app → Overview, or the tenant's domain such as contoso.onmicrosoft.com"
+
+func validateTenant(p Profile, add addFunc) {
+	t := p.Tenant
+	switch {
+	case t == "":
+		add(FieldTenant, Error, "tenant-invalid", "tenant is empty", tenantHint)
+	case strings.Contains(t, "://") || strings.Contains(t, "/"):
+		fix := tenantHint
+		if g := guidAny.FindString(t); g != "" {
+			fix = fmt.Sprintf("paste only the tenant ID (%s), not a URL or path", g)
+		}
+		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is a URL or path, not a tenant", t), fix)
+	case strings.EqualFold(t, zeroGUID) || placeholderRE.MatchString(t):
+		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is a placeholder", t), tenantHint)
+	case isMultiTenantAlias(t):
+		add(FieldTenant, Error, "tenant-required", fmt.Sprintf("tenant %q is not a specific tenant; app-only sign-in needs the tenant that owns the mailbox", t), tenantHint)
+	case strings.Contains(t, "@"):
+		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is an e-mail address", t), fmt.Sprintf("use the domain part (%s) or the Directory (tenant) ID", t[strings.LastIndex(t, "@")+1:]))
+	case IsGUID(t):
+	case domainRE.MatchString(t):
+	default:
+		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is neither a GUID nor a domain name", t), tenantHint)
+	}
+}
+
+func isMultiTenantAlias(t string) bool {
+	switch strings.ToLower(t) {
+	case "common", "organizations", "consumers":
+		return true
+	}
+	return false
+}
+
+const clientHint = "paste the Application (client) ID from Microsoft Entra admin center → App registrations → your app → Overview"
+
+func validateClientID(p Profile, add addFunc) {
+	c := p.ClientID
+	switch {
+	case c == "":
+		add(FieldClientID, Error, "app-not-found", "client ID is empty", clientHint)
+	case strings.Contains(c, "@"):
+		add(FieldClientID, Error, "app-not-found", fmt.Sprintf("client ID %q is an e-mail address, not an application ID", c), clientHint)
+	case strings.EqualFold(c, zeroGUID):
+		add(FieldClientID, Error, "app-not-found", "client ID is the all-zero placeholder GUID", clientHint)
+	case !IsGUID(c):
+		add(FieldClientID, Error, "app-not-found", fmt.Sprintf("client ID %q is not a GUID", c), clientHint)
+	case strings.EqualFold(c, p.Tenant):
+		add(FieldClientID, Warning, "app-not-found", "client ID is the same as the tenant ID", "the Application (client) ID and the Directory (tenant) ID are two different GUIDs on the app's Overview page")
+	}
+}
+
+func validateCredential(p Profile, add addFunc) {
+	if p.Flow != ClientCredentials {
+		return
+	}
+	s := p.ClientSecret
+	switch {
+	case s == "" && p.CertFile == "":
+		add(FieldSecret, Error, "client-secret-missing", "client secret is empty (and no certificate is given)",
+			"create one under App registrations → your app → Certificates & secrets → New client secret and copy its Value, or give a certificate")
+	case s != "" && p.CertFile != "":
+		add(FieldSecret, Error, "", "both a client secret and a certificate are given", "use one: clear the secret to test the certificate, or drop the certificate")
+	case s != "" && IsGUID(s):
+		add(FieldSecret, Warning, "client-secret-invalid", "THIS LOOKS LIKE THE SECRET ID, NOT THE SECRET VALUE",
+			"under Certificates & secrets copy the Value column (about 40 characters, contains '~'); the Secret ID GUID is not a password. The value is shown only once, right after the secret is created — if it is gone, create a new secret")
+	case s != "" && strings.ContainsAny(s, " \t\r\n"):
+		add(FieldSecret, Warning, "client-secret-invalid", "client secret contains spaces or line breaks", "copy the Value again with the portal's copy button; secret values have no spaces")
+	case s != "" && len(s) < 16:
+		add(FieldSecret, Warning, "client-secret-invalid", fmt.Sprintf("client secret is only %d characters; Entra secret values are about 40", len(s)), "copy the whole Value with the portal's copy button")
+	}
+	if p.CertFile != "" {
+		st, err := os.Stat(p.CertFile)
+		switch {
+		case err != nil:
+			add(FieldCert, Error, "", fmt.Sprintf("certificate file %q cannot be read: %v", p.CertFile, errText(err)), "give the path of a PEM (certificate and private key) or PFX/P12 file")
+		case st.IsDir():
+			add(FieldCert, Error, "", fmt.Sprintf("certificate path %q is a folder", p.CertFile), "give the path of a PEM or PFX/P12 file")
+		}
+	}
+}
+
+func validateMailbox(p Profile, add addFunc) {
+	m := p.Mailbox
+	hint := "type the mailbox's primary SMTP address, e.g. support@contoso.com"
+	switch {
+	case m == "":
+		add(FieldMailbox, Error, "mailbox-not-found", "mailbox is empty", hint)
+	case strings.ContainsAny(m, " \t\r\n"):
+		add(FieldMailbox, Error, "mailbox-not-found", fmt.Sprintf("mailbox %q contains spaces", m), hint)
+	case strings.Count(m, "@") != 1:
+		add(FieldMailbox, Error, "mailbox-not-found", fmt.Sprintf("mailbox %q is not an e-mail address (it needs exactly one @)", m), hint)
+	default:
+		local, domain, _ := strings.Cut(m, "@")
+		if strings.HasPrefix(local, "<") || strings.HasSuffix(domain, ">") || strings.ContainsAny(m, "<>\"(),;:\\[]") {
+			add(FieldMailbox, Error, "mailbox-not-found", fmt.Sprintf("mailbox %q contains characters an address cannot have", m), hint+" without a display name or brackets")
+		} else if local == "" || !domainRE.MatchString(domain) {
+			add(FieldMailbox, Error, "mailbox-not-found", fmt.Sprintf("mailbox %q is not an e-mail address", m), hint)
+		}
+	}
+}
+
+func validateChoices(p Profile, add addFunc) {
+	if p.Flow != ClientCredentials {
+		add(FieldFlow, Error, "", fmt.Sprintf("flow %q is not supported", p.Flow), "use client-credentials")
+	}
+	if len(p.Protocols) == 0 {
+		add(FieldProtocols, Error, "", "no protocol selected", "choose at least one of imap, pop, smtp")
+	}
+	for _, pr := range p.Protocols {
+		switch pr {
+		case IMAP, POP, SMTP:
+		default:
+			add(FieldProtocols, Error, "", fmt.Sprintf("unknown protocol %q", pr), "choose from imap, pop, smtp")
+		}
+	}
+	switch p.Mechanism {
+	case XOAUTH2, OAUTHBEARER:
+	default:
+		add(FieldMechanism, Error, "", fmt.Sprintf("unknown mechanism %q", p.Mechanism), "use xoauth2 (what Exchange Online offers) or oauthbearer")
+	}
+	if p.Cloud != "global" {
+		add(FieldCloud, Error, "", fmt.Sprintf("unknown cloud %q", p.Cloud), "use global")
+	}
+}
+
+func validateEndpoints(p Profile, add addFunc) {
+	if p.AuthorityHost != "" {
+		u, err := url.Parse(p.AuthorityHost)
+		switch {
+		case err != nil || u.Host == "":
+			add(FieldAuthority, Error, "", fmt.Sprintf("authority host %q is not a URL", p.AuthorityHost), "use a URL such as https://login.microsoftonline.com")
+		case u.Scheme != "https":
+			add(FieldAuthority, Error, "", fmt.Sprintf("authority host %q must use https", p.AuthorityHost), "use https://…")
+		case strings.Trim(u.Path, "/") != "":
+			add(FieldAuthority, Error, "", fmt.Sprintf("authority host %q has a path; the tenant goes in --tenant", p.AuthorityHost), "use only scheme and host, e.g. https://login.microsoftonline.com")
+		case validPort(u.Port()) != "":
+			add(FieldAuthority, Error, "", fmt.Sprintf("authority host %q: %s", p.AuthorityHost, validPort(u.Port())), "use a port from 1 to 65535")
+		}
+	}
+	for _, h := range []struct{ field, val string }{{FieldIMAPHost, p.IMAPHost}, {FieldPOPHost, p.POPHost}, {FieldSMTPHost, p.SMTPHost}} {
+		if h.val == "" {
+			continue
+		}
+		if msg := validHostPort(h.val); msg != "" {
+			add(h.field, Error, "", fmt.Sprintf("%q: %s", h.val, msg), "use host:port, e.g. outlook.office365.com:993")
+		}
+	}
+	if p.CAFile != "" {
+		if _, err := os.Stat(p.CAFile); err != nil {
+			add(FieldCAFile, Error, "", fmt.Sprintf("CA file %q cannot be read: %v", p.CAFile, errText(err)), "give the path of a PEM file with the extra root certificates")
+		}
+	}
+}
+
+func validHostPort(s string) string {
+	if strings.Contains(s, "://") {
+		return "is a URL, not host:port"
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return "is not host:port"
+	}
+	if host == "" {
+		return "has no host"
+	}
+	return validPort(port)
+}
+
+func validPort(port string) string {
+	if port == "" {
+		return ""
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Sprintf("port %s is out of range", port)
+	}
+	return ""
+}
+
+// errText shortens an *os.PathError to its cause.
+func errText(err error) string {
+	var pe *os.PathError
+	if e, ok := err.(*os.PathError); ok {
+		pe = e
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// ValidateEnvironment checks only the fields the environment check uses
+// (cloud, hosts, CA file, timeout), for a profile without credentials.
+func ValidateEnvironment(p Profile) Problems {
+	var ps Problems
+	for _, pr := range Validate(p) {
+		switch pr.Field {
+		case FieldCloud, FieldAuthority, FieldIMAPHost, FieldPOPHost, FieldSMTPHost, FieldCAFile, FieldTimeout:
+			ps = append(ps, pr)
+		}
+	}
+	return ps
+}

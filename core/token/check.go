@@ -1,0 +1,125 @@
+package token
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ExchangeAppID is the application ID of Office 365 Exchange Online, which
+// v2.0 tokens carry as their audience.
+const ExchangeAppID = "00000002-0000-0ff1-ce00-000000000000"
+
+// GraphAppID is the application ID of Microsoft Graph.
+const GraphAppID = "00000003-0000-0000-c000-000000000000"
+
+// Permission is the role (app-only) or scope (delegated) a protocol needs.
+func Permission(protocol string, appOnly bool) string {
+	switch protocol {
+	case "imap":
+		if appOnly {
+			return "IMAP.AccessAsApp"
+		}
+		return "IMAP.AccessAsUser.All"
+	case "pop":
+		if appOnly {
+			return "POP.AccessAsApp"
+		}
+		return "POP.AccessAsUser.All"
+	case "smtp":
+		if appOnly {
+			return "SMTP.SendAsApp"
+		}
+		return "SMTP.Send"
+	}
+	return ""
+}
+
+// Finding is one problem with a token. Protocol is "" when it concerns
+// every protocol. ID is the diagnosis ID.
+type Finding struct {
+	Protocol string
+	ID       string
+	Message  string
+}
+
+// Want is what the run expects of the token.
+type Want struct {
+	Resource  string   // e.g. "https://outlook.office365.com"
+	TenantID  string   // the tenant GUID, if the user typed a GUID
+	ClientID  string   // the app's client ID
+	Protocols []string // "imap", "pop", "smtp"
+	Now       time.Time
+}
+
+// IsExchangeAudience reports whether aud names Exchange Online (either
+// host name or its application ID).
+func IsExchangeAudience(aud, resource string) bool {
+	a := strings.TrimSuffix(strings.ToLower(aud), "/")
+	switch a {
+	case strings.TrimSuffix(strings.ToLower(resource), "/"), "https://outlook.office365.com", "https://outlook.office.com", ExchangeAppID:
+		return true
+	}
+	return false
+}
+
+// Check compares the claims with what the run needs and returns every
+// mismatch; nil means the token looks right for every protocol.
+func Check(c Claims, w Want) []Finding {
+	var fs []Finding
+	if !IsExchangeAudience(c.Audience, w.Resource) {
+		what := "another resource"
+		if strings.Contains(strings.ToLower(c.Audience), "graph") || c.Audience == GraphAppID {
+			what = "Microsoft Graph"
+		}
+		fs = append(fs, Finding{ID: "token-audience-wrong",
+			Message: fmt.Sprintf("token is for %s (aud %q), not Exchange Online (%s)", what, c.Audience, w.Resource)})
+	}
+	if w.TenantID != "" && c.TenantID != "" && !strings.EqualFold(c.TenantID, w.TenantID) {
+		fs = append(fs, Finding{ID: "tenant-not-found",
+			Message: fmt.Sprintf("token was issued by tenant %s, not %s", c.TenantID, w.TenantID)})
+	}
+	if w.ClientID != "" && c.Client() != "" && !strings.EqualFold(c.Client(), w.ClientID) {
+		fs = append(fs, Finding{ID: "app-not-found",
+			Message: fmt.Sprintf("token was issued to app %s, not %s", c.Client(), w.ClientID)})
+	}
+	if !c.Expires.IsZero() && !w.Now.Before(c.Expires) {
+		fs = append(fs, Finding{ID: "access-token-expired",
+			Message: fmt.Sprintf("token expired at %s", c.Expires.Format(time.RFC3339))})
+	}
+	if !c.NotBefore.IsZero() && w.Now.Add(5*time.Minute).Before(c.NotBefore) {
+		fs = append(fs, Finding{ID: "clock-skew",
+			Message: fmt.Sprintf("token is not valid before %s; this computer's clock may be behind", c.NotBefore.Format(time.RFC3339))})
+	}
+	appOnly := c.AppOnly()
+	have := c.Scopes
+	kind := "scope"
+	if appOnly {
+		have, kind = c.Roles, "role"
+	}
+	for _, p := range w.Protocols {
+		need := Permission(p, appOnly)
+		if need == "" || containsFold(have, need) {
+			continue
+		}
+		msg := fmt.Sprintf("token has no %s %s, which %s needs", kind, need, strings.ToUpper(p))
+		if len(have) == 0 {
+			if appOnly {
+				msg += " (the token has no roles at all: admin consent is missing or the permissions are Delegated instead of Application)"
+			} else {
+				msg += " (the token has no scopes)"
+			}
+		}
+		fs = append(fs, Finding{Protocol: p, ID: "token-permission-missing", Message: msg})
+	}
+	return fs
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
