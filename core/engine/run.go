@@ -89,7 +89,7 @@ func (r *run) startText() string {
 	if r.j.Environment() {
 		return fmt.Sprintf("Environment check for %s (no credentials given)", r.j.cloud.Title)
 	}
-	return fmt.Sprintf("Testing %s with app %s in tenant %s (%s)", r.j.p.Mailbox, r.j.p.ClientID, r.j.p.Tenant, r.j.p.Flow)
+	return fmt.Sprintf("Testing %s with app %s in tenant %s (%s, %s)", r.j.p.Mailbox, r.j.p.ClientID, r.j.p.Tenant, r.j.p.Flow, r.j.Input().Credential)
 }
 
 // emit stamps, scrubs and delivers an event.

@@ -1,0 +1,748 @@
+package diagnose
+
+import "strings"
+
+// entry is one catalog item. Text fields may hold tokens ({client},
+// {tenant}, {mailbox}, {user}, {portal}, {authority}, {resource}, {default},
+// {role}, {scope}, {proto}, {casflag}) that Get fills from the Facts.
+type entry struct {
+	id     string
+	title  string
+	cause  string
+	fix    []string
+	links  []linkSpec
+	script string
+}
+
+// Reusable PowerShell fragments.
+const (
+	psFindSP = `# The Object ID below is the ENTERPRISE APPLICATION's (service principal), not the App registration's.
+Connect-MgGraph -Scopes 'Application.Read.All'
+$sp = Get-MgServicePrincipal -Filter "appId eq '{client}'"
+$sp | Format-List DisplayName, AppId, Id`
+	psRegisterSP = `Connect-ExchangeOnline
+` + psFindSP + `
+New-ServicePrincipal -AppId '{client}' -ObjectId $sp.Id
+Add-MailboxPermission -Identity '{mailbox}' -User $sp.Id -AccessRights FullAccess
+# Check: both must list the app
+Get-ServicePrincipal | Where-Object AppId -eq '{client}'
+Get-MailboxPermission -Identity '{mailbox}' | Format-Table User, AccessRights`
+	psCASMailbox = `Connect-ExchangeOnline
+Get-CASMailbox -Identity '{mailbox}' | Format-List ImapEnabled, PopEnabled, SmtpClientAuthenticationDisabled
+Set-CASMailbox -Identity '{mailbox}' {casflag}`
+)
+
+// stepSecretValue is shared by the secret entries: the Secret ID vs Value
+// mix-up is the most common cause of a "wrong" secret.
+const stepSecretValue = "Microsoft Entra admin center → App registrations → open the app ({client}) → Certificates & secrets → Client secrets → New client secret. Copy the **Value** column right away (it is shown only once); do not copy the **Secret ID** column, which is a GUID and is never accepted as a secret."
+
+const stepEnterpriseObjectID = "Find the **Enterprise application's** Object ID: Microsoft Entra admin center → Enterprise applications → search for {client} → Overview → Object ID. Do not use the Object ID shown under App registrations; it belongs to a different object and Exchange will silently ignore the registration. In PowerShell: `(Get-MgServicePrincipal -Filter \"appId eq '{client}'\").Id` or, with the older module, `(Get-AzureADServicePrincipal -Filter \"AppId eq '{client}'\").ObjectId`."
+
+var catalog = []entry{
+	// --- Sign-in -----------------------------------------------------------
+	{
+		id:    "tenant-invalid",
+		title: "The tenant field is not a tenant",
+		cause: "Microsoft Entra ID could not read the tenant part of the sign-in address. It must be the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com. A URL, a path such as \"oauth2/token\", an empty value or a leftover placeholder (\"{{tenantid}}\", \"null\", \"ReplaceWithYourOwnValue\") ends up here.",
+		fix: []string{
+			"Microsoft Entra admin center → Overview: copy **Tenant ID** (a GUID) or the **Primary domain**.",
+			"Paste only that value into the Tenant field: no https://, no /oauth2/v2.0/token, no quotes or spaces.",
+			"If the value comes from a configuration file or environment variable, check that it is really set where the program runs.",
+		},
+		links: []linkSpec{lnkTenantOverview, docFindTenant},
+	},
+	{
+		id:    "tenant-not-found",
+		title: "The tenant does not exist in this cloud",
+		cause: "The tenant value looks valid, but no Microsoft Entra tenant with that ID or domain exists in the cloud you signed in to. Usually it has a typo, is the domain of a mail address that is not a verified domain, or belongs to another cloud (for example a US Government or China tenant used against the worldwide login.microsoftonline.com).",
+		fix: []string{
+			"Microsoft Entra admin center → Overview: compare the **Tenant ID** character by character with what you typed ({tenant}).",
+			"If you typed a domain, check it under Microsoft Entra ID → Domain names; only verified domains work, so the onmicrosoft.com domain is the safest choice.",
+			"If the tenant is in a national cloud (GCC High, DoD, China), choose that cloud so the right sign-in host is used instead of {authority}.",
+		},
+		links: []linkSpec{lnkTenantOverview, docFindTenant},
+	},
+	{
+		id:    "tenant-required",
+		title: "A specific tenant is needed instead of common or organizations",
+		cause: "The sign-in went to a shared endpoint (/common, /organizations or /consumers). A single-tenant app, and every app-only (client credentials) sign-in, must name the tenant that owns the app, because Entra ID cannot guess which directory you mean.",
+		fix: []string{
+			"Microsoft Entra admin center → App registrations → open the app ({client}) → Overview: copy **Directory (tenant) ID**.",
+			"Put that GUID in the Tenant field instead of common, organizations or consumers.",
+			"Only if the app really must serve other organizations: Authentication → Supported account types → Accounts in any organizational directory.",
+		},
+		links: []linkSpec{lnkOverview, docMultiTenant},
+	},
+	{
+		id:    "app-not-found",
+		title: "The application (client) ID is not known in this tenant",
+		cause: "Entra ID found no app with this client ID in the tenant you signed in to. Most often the ID was mistyped, the **Object ID** was copied instead of the **Application (client) ID**, the app was registered in another tenant, or it was deleted.",
+		fix: []string{
+			"Microsoft Entra admin center → App registrations → All applications → open your app → Overview: copy **Application (client) ID** — not Object ID and not Directory (tenant) ID.",
+			"Check that the tenant you use ({tenant}) is the one shown as **Directory (tenant) ID** on the same page.",
+			"If the app was registered in another organization's tenant, that app must be multitenant and consented in yours, or register a new app in your own tenant.",
+		},
+		links: []linkSpec{lnkOverview, lnkAppList, docErrorCodes},
+	},
+	{
+		id:    "app-disabled",
+		title: "The application is disabled",
+		cause: "The app's service principal (its Enterprise application) has sign-in turned off, either by an administrator or by Microsoft, for example after a suspected abuse or a misleading app name. While it is disabled no token is issued for it.",
+		fix: []string{
+			"Microsoft Entra admin center → Enterprise applications → search for {client} → Properties → set **Enabled for users to sign in?** to Yes → Save.",
+			"If the app registration shows a banner that Microsoft disabled it, the setting cannot be changed: register a new app with a clear, non-misleading name and use its client ID.",
+		},
+		links: []linkSpec{lnkEnterprise, docAppDisabled},
+		script: `Connect-MgGraph -Scopes 'Application.ReadWrite.All'
+$sp = Get-MgServicePrincipal -Filter "appId eq '{client}'"
+Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
+	},
+	{
+		id:    "client-secret-invalid",
+		title: "The client secret is wrong",
+		cause: "Entra ID rejected the secret sent for this app. By far the most common reason is that the **Secret ID** (a GUID) was copied instead of the secret's **Value**. Other causes: a secret from another app, a truncated paste, an extra space or quote, or a secret that was deleted.",
+		fix: []string{
+			stepSecretValue,
+			"Paste the Value into the Client secret field without surrounding spaces or quotes.",
+			"If you keep the secret in a vault or a configuration file, update it there too and restart the program that reads it.",
+			"Delete secrets nobody uses any more so the next person cannot pick the wrong one.",
+		},
+		links: []linkSpec{lnkSecrets, docCredentials},
+	},
+	{
+		id:    "client-secret-expired",
+		title: "The client secret has expired",
+		cause: "Every client secret has an end date, at most 24 months after it was made. This app's secrets have all passed it, so Entra ID refuses to issue tokens until a new one is used.",
+		fix: []string{
+			stepSecretValue,
+			"Set an expiry that matches your rotation process and put a reminder in the calendar before that date.",
+			"Replace the old secret wherever it is stored, then delete the expired one.",
+			"For unattended services consider a certificate instead of a secret.",
+		},
+		links: []linkSpec{lnkSecrets, docCredentials},
+	},
+	{
+		id:    "client-secret-missing",
+		title: "No client secret was sent",
+		cause: "The app is a confidential (web or daemon) app, so Entra ID expects a client secret or a certificate with every token request, but none arrived. The Client secret field was empty, or an environment variable or setting that should hold it was not set.",
+		fix: []string{
+			"Fill in the Client secret field, or choose the certificate option if the app uses a certificate.",
+			stepSecretValue,
+			"If the secret comes from an environment variable, check it is set for the account and service that runs the program.",
+		},
+		links: []linkSpec{lnkSecrets, docClientCreds},
+	},
+	{
+		id:    "public-client-flows-disabled",
+		title: "The app does not allow public client flows",
+		cause: "Device code sign-in, user name + password sign-in and desktop sign-in without a secret are \"public client\" flows. Entra ID treats this app as confidential, so it asked for a client secret that such flows never send. Either turn on public client flows for the app, or use a flow with a secret.",
+		fix: []string{
+			"Microsoft Entra admin center → App registrations → open the app ({client}) → Authentication → Advanced settings → **Allow public client flows** → Yes → Save.",
+			"For interactive browser sign-in also add the platform **Mobile and desktop applications** with the redirect URI http://localhost.",
+			"If you meant to sign in as the app itself (client credentials), choose that flow and enter the client secret instead.",
+		},
+		links: []linkSpec{lnkAuthentication, docPublicClient},
+	},
+	{
+		id:    "certificate-not-registered",
+		title: "The certificate is not registered on the app",
+		cause: "The app signed its sign-in request with a certificate whose thumbprint Entra ID does not find on the app registration. The certificate was never uploaded, was uploaded to another app, was replaced, or the wrong certificate (or key) is being used.",
+		fix: []string{
+			"Microsoft Entra admin center → App registrations → open the app ({client}) → Certificates & secrets → Certificates: compare the **Thumbprint** with the certificate you use.",
+			"Upload the public part (.cer, .pem or .crt) of the certificate you sign with, or point the tool at the certificate that is listed.",
+			"Check the certificate's validity dates; an expired or not-yet-valid certificate is refused too.",
+		},
+		links: []linkSpec{lnkSecrets, docCertCreds},
+	},
+	{
+		id:    "clock-skew",
+		title: "The computer's clock is wrong",
+		cause: "A signed value — usually the client assertion made from a certificate, sometimes a token — carries start and expiry times. Entra ID compared them with its own clock and found them outside the allowed window, which almost always means this computer's clock or time zone is off by several minutes.",
+		fix: []string{
+			"Turn on automatic time synchronisation (Windows: Settings → Time & language → Set time automatically → Sync now; Linux: `timedatectl set-ntp true`).",
+			"Check the time zone as well: a correct local time with the wrong zone is a wrong UTC time.",
+			"If the assertion is created by your own code, build its times from UTC and keep its lifetime at about 10 minutes.",
+		},
+		links: []linkSpec{lnkSecrets, docCertCreds},
+	},
+	{
+		id:    "redirect-uri-mismatch",
+		title: "The redirect URI is not registered",
+		cause: "During browser sign-in Entra ID sends the result back to a redirect URI. The one in the request is not registered on the app for the right platform; it must match exactly, including scheme, host, port, path and trailing slash.",
+		fix: []string{
+			"Look at the URI named in the error message and copy it exactly.",
+			"Microsoft Entra admin center → App registrations → open the app ({client}) → Authentication → Add a platform → choose **Mobile and desktop applications** for this tool (http://localhost) or **Web** for a web redirect → add the URI → Save.",
+			"Make sure the URI is under the right platform: a Web redirect does not work for a public desktop flow and the other way round.",
+		},
+		links: []linkSpec{lnkAuthentication, docRedirectURI},
+	},
+	{
+		id:    "scope-invalid",
+		title: "The requested scope is wrong",
+		cause: "The scope string is not what Entra ID accepts for this flow. App-only (client credentials) sign-in must ask for exactly one resource with /.default, for mail that is {default}. Delegated sign-in asks for named scopes such as {resource}/{scope} plus offline_access; .default cannot be mixed with named scopes, and scopes from two resources cannot be mixed in one request.",
+		fix: []string{
+			"Client credentials (app-only): use the scope {default} and nothing else.",
+			"Delegated (a user signs in): use {resource}/IMAP.AccessAsUser.All, {resource}/POP.AccessAsUser.All or {resource}/SMTP.Send as needed, plus offline_access.",
+			"Microsoft Graph needs its own token: request https://graph.microsoft.com/.default (app-only) or Graph scopes separately, never in the same request as Exchange scopes.",
+		},
+		links: []linkSpec{lnkAPIPermissions, docScopes},
+	},
+	{
+		id:    "resource-not-found",
+		title: "The resource in the scope does not exist in this tenant",
+		cause: "The scope names an API (the part before the last /) for which this tenant has no service principal. For mail it must be {resource}; a typo, a doubled https://, an api:// URI of an app that was never installed, or an Exchange resource of another cloud lands here. A tenant without Exchange Online also has no such resource.",
+		fix: []string{
+			"Check the scope: for IMAP, POP and SMTP it is {default} (app-only) or {resource}/{scope} (delegated).",
+			"If the tenant has no Exchange Online licence at all, the Office 365 Exchange Online API is missing: add a licence first.",
+			"For your own API, make sure its app is installed (consented) in this tenant.",
+		},
+		links: []linkSpec{lnkAPIPermissions, docScopes},
+	},
+	{
+		id:    "permission-not-configured",
+		title: "The permission is not on the app's API permissions list",
+		cause: "The app asked for access to an API that its API permissions list does not mention. Entra ID only grants what the app registration declares, so the permission must be added there (and consented) first.",
+		fix: []string{
+			"Microsoft Entra admin center → App registrations → open the app ({client}) → API permissions → Add a permission → **APIs my organization uses** → search **Office 365 Exchange Online**.",
+			"Choose **Application permissions** → {role} for app-only access, or **Delegated permissions** → {scope} for a signed-in user → Add permissions.",
+			"Click **Grant admin consent for** your organization and wait until the Status column shows a green tick.",
+		},
+		links: []linkSpec{lnkAPIPermissions, lnkAdminConsent, docMailOAuth},
+	},
+	{
+		id:    "consent-required",
+		title: "Nobody has consented to the app's permissions",
+		cause: "The app is allowed to ask for these permissions, but neither the user nor an administrator has agreed (consented) to them yet, and this sign-in could not show a consent page.",
+		fix: []string{
+			"An administrator opens the admin consent link below and accepts, or: App registrations → open the app ({client}) → API permissions → **Grant admin consent**.",
+			"Alternatively sign in once interactively as the user and accept the consent page.",
+			"Run the test again; consent takes effect within a minute or two.",
+		},
+		links: []linkSpec{lnkAdminConsent, lnkAPIPermissions, docConsent},
+	},
+	{
+		id:    "admin-consent-required",
+		title: "An administrator must approve the app",
+		cause: "The requested permissions can only be granted by an administrator — all application permissions such as {role} are like that — or the organization does not let users consent to apps at all.",
+		fix: []string{
+			"Ask a Global Administrator, Privileged Role Administrator or Cloud Application Administrator to open the admin consent link below and accept.",
+			"Or: Microsoft Entra admin center → App registrations → open the app ({client}) → API permissions → **Grant admin consent for** your organization.",
+			"If your organization uses the admin consent workflow, submit the request and wait for approval.",
+		},
+		links: []linkSpec{lnkAdminConsent, lnkAPIPermissions, docConsent},
+	},
+	{
+		id:    "consent-declined",
+		title: "The consent page was cancelled",
+		cause: "The sign-in reached the page that asks to allow the app's permissions, and it was cancelled or declined, so no token was issued.",
+		fix: []string{
+			"Run the test again and choose **Accept** on the permissions page.",
+			"If you are not allowed to accept, ask an administrator to grant admin consent with the link below.",
+		},
+		links: []linkSpec{lnkAdminConsent, docUserConsent},
+	},
+	{
+		id:    "user-not-assigned",
+		title: "The user is not assigned to the app",
+		cause: "The app's Enterprise application has **Assignment required** turned on, and the signed-in user ({user}) is neither assigned directly nor through a group.",
+		fix: []string{
+			"Microsoft Entra admin center → Enterprise applications → search for {client} → Users and groups → Add user/group → pick {user} → Assign.",
+			"Or, if every user may use the app: Enterprise applications → the app → Properties → **Assignment required?** → No → Save.",
+		},
+		links: []linkSpec{lnkEnterprise, docAssignment},
+	},
+	{
+		id:    "credentials-invalid",
+		title: "Wrong user name or password",
+		cause: "Entra ID could not verify the user name and password sent with the user name + password flow. Check for a typo, an old password, or a sign-in name that differs from the mail address.",
+		fix: []string{
+			"Sign in to https://myaccount.microsoft.com with the same user name and password to confirm they work.",
+			"Use the user principal name (UPN) shown under Microsoft Entra ID → Users → the user → User principal name; it can differ from the mail address.",
+			"Prefer the interactive browser or device code flow: the user name + password flow is deprecated and cannot do MFA.",
+		},
+		links: []linkSpec{lnkUsers, docROPC},
+	},
+	{
+		id:    "federated-password-grant",
+		title: "User name + password sign-in does not work for a federated domain",
+		cause: "The user's domain signs in through another identity provider (AD FS or a third-party IdP). The user name + password flow has to pass the password to that provider over WS-Trust, which is often disabled or unsupported, so the sign-in fails there.",
+		fix: []string{
+			"Use the interactive browser or device code flow instead; both send the user to the federated sign-in page.",
+			"If the password flow is unavoidable, ask the identity team to enable the WS-Trust usernamemixed endpoint on AD FS, or use a cloud-only account in your .onmicrosoft.com domain.",
+		},
+		links: []linkSpec{lnkUsers, docROPC},
+	},
+	{
+		id:    "mfa-required",
+		title: "Multi-factor authentication is required",
+		cause: "A policy (Security defaults, per-user MFA or Conditional Access) requires a second factor for this sign-in, and the chosen flow — usually user name + password, or a silent token refresh — cannot ask for one.",
+		fix: []string{
+			"Use the interactive browser or device code flow so the user can complete MFA.",
+			"For an unattended service use app-only access (client credentials with {role}), which is not subject to user MFA.",
+			"If the user has not registered any MFA method yet, sign in once at https://aka.ms/mysecurityinfo.",
+		},
+		links: []linkSpec{lnkCAPolicies, lnkSignInLogs, docMFA},
+	},
+	{
+		id:    "conditional-access-blocked",
+		title: "A Conditional Access policy blocked the sign-in",
+		cause: "A Conditional Access policy (or Security defaults) refused to issue a token for this sign-in — for example because of the location, the device, the app, or legacy authentication. The sign-in log names the policy.",
+		fix: []string{
+			"Microsoft Entra admin center → Sign-in logs → open the failed sign-in → **Conditional Access** tab: note the policy with result Failure.",
+			"Ask the administrator to exclude this app or account from that policy, or run the test from a location and device the policy allows.",
+		},
+		links: []linkSpec{lnkSignInLogs, lnkCAPolicies, docCA},
+	},
+	{
+		id:    "user-not-found",
+		title: "The user does not exist in this tenant",
+		cause: "The sign-in name was not found in the tenant. It may be mistyped, belong to another organization, or be a mail alias instead of the user principal name.",
+		fix: []string{
+			"Microsoft Entra admin center → Users: search for {user} and copy the **User principal name**.",
+			"If the user belongs to another organization, sign in to that tenant, or invite the user as a guest.",
+		},
+		links: []linkSpec{lnkUsers, docUsers},
+	},
+	{
+		id:    "account-locked",
+		title: "The account is temporarily locked",
+		cause: "Too many sign-ins with a wrong password locked the account (smart lockout), or sign-ins from this address were blocked as suspicious. The lock lifts by itself after a while; repeated attempts extend it.",
+		fix: []string{
+			"Stop every program that still uses the old password, then wait at least a few minutes before trying again.",
+			"Microsoft Entra admin center → Sign-in logs → filter on error 50053 to see which device or address keeps failing.",
+			"An administrator can reset the password to unlock the account sooner.",
+		},
+		links: []linkSpec{lnkSignInLogs, docLockout},
+	},
+	{
+		id:    "account-disabled",
+		title: "The account is disabled",
+		cause: "Sign-in is blocked for this user account, either in Microsoft Entra ID or in the on-premises Active Directory it is synchronised from.",
+		fix: []string{
+			"Microsoft 365 admin center → Active users → open the user → **Unblock sign-in**, or Microsoft Entra ID → Users → the user → Properties → Account enabled.",
+			"If the account is synchronised from Active Directory, enable it there and wait for the next sync.",
+		},
+		links: []linkSpec{lnkM365Users, lnkUsers, docUserProfile},
+		script: `Connect-MgGraph -Scopes 'User.ReadWrite.All'
+Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
+	},
+	{
+		id:    "password-expired",
+		title: "The user's password has expired",
+		cause: "The password has passed its expiry date. A non-interactive sign-in cannot change it, so it fails until the password is changed.",
+		fix: []string{
+			"Sign in to https://myaccount.microsoft.com as {user} and change the password, or ask an administrator to reset it.",
+			"Update the password wherever the tool or service stores it.",
+		},
+		links: []linkSpec{lnkUsers, docResetPassword},
+	},
+	{
+		id:    "wrong-account-type",
+		title: "Wrong kind of account for this app",
+		cause: "The account type does not fit the app or the tenant: a personal Microsoft account (outlook.com, hotmail.com) was used where a work or school account is needed, or the reverse, or a user from another organization signed in to a tenant where they are not a guest.",
+		fix: []string{
+			"Sign in with a work or school account of the tenant that owns the mailbox.",
+			"Microsoft Entra admin center → App registrations → open the app ({client}) → Authentication → **Supported account types**: pick the option that matches who signs in.",
+			"For a user of another organization, invite them as a guest first (Users → Invite external user).",
+		},
+		links: []linkSpec{lnkAuthentication, docAccountTypes},
+	},
+	{
+		id:    "grant-invalid",
+		title: "The authorization code or refresh token is not valid",
+		cause: "The code or refresh token sent to Entra ID was rejected: it was already used, is expired, was cut short while copying, was changed in case or encoding, or was issued to another app or redirect URI.",
+		fix: []string{
+			"Start the sign-in again and use the new code at once; each code works only once and only for a few minutes.",
+			"When pasting the returned URL or code, copy it completely, without line breaks or changes.",
+			"Use the same client ID, redirect URI and tenant for redeeming the code as for requesting it.",
+		},
+		links: []linkSpec{lnkAuthentication, docAuthCode},
+	},
+	{
+		id:    "refresh-token-expired",
+		title: "The saved sign-in has expired",
+		cause: "The stored refresh token can no longer be used: it was unused for too long (90 days by default), it was revoked after a password change or by an administrator, or a Conditional Access sign-in frequency limit was reached.",
+		fix: []string{
+			"Sign in again interactively to get a new refresh token.",
+			"For unattended services that must not expire, use app-only access (client credentials) instead of a user's token.",
+			"If this happens often, ask the administrator about sign-in frequency policies in Conditional Access.",
+		},
+		links: []linkSpec{lnkCAPolicies, docRefreshTokens},
+	},
+	{
+		id:    "request-malformed",
+		title: "The token request is malformed",
+		cause: "Entra ID could not understand the token request: a required field was missing or empty, a value was not valid, or the request used the wrong HTTP method or content type. With this tool it usually means a field was left empty.",
+		fix: []string{
+			"Check that Tenant, Client ID and the flow's other fields are filled in and contain no stray spaces or line breaks.",
+			"If you call the token endpoint yourself, POST form-encoded data (application/x-www-form-urlencoded) to https://{authority}/{tenant}/oauth2/v2.0/token.",
+		},
+		links: []linkSpec{lnkOverview, docClientCreds},
+	},
+
+	// --- Network -----------------------------------------------------------
+	{
+		id:    "network-unreachable",
+		title: "The server could not be reached",
+		cause: "The connection did not get through: the host name did not resolve, the connection was refused or timed out, or a firewall or proxy reset it. The problem is on the network path, not in the Microsoft 365 configuration.",
+		fix: []string{
+			"Check the host name and port (outlook.office365.com 993 for IMAP, 995 for POP, smtp.office365.com 587 for SMTP, {authority} 443 for sign-in).",
+			"Test from the same machine: `Test-NetConnection outlook.office365.com -Port 993` (Windows) or `nc -vz outlook.office365.com 993`.",
+			"Ask the network team to allow outbound traffic to the Microsoft 365 endpoints, and configure the proxy if one is required.",
+		},
+		links: []linkSpec{docM365Endpoints},
+	},
+	{
+		id:    "wrong-port",
+		title: "Wrong port or wrong encryption mode",
+		cause: "The connection opened, but the expected greeting or TLS handshake never came. This happens when TLS is started on a port that expects plain text first (STARTTLS), or the other way round: IMAP 993 and POP 995 use TLS from the start, SMTP 587 starts plain and switches with STARTTLS.",
+		fix: []string{
+			"IMAP: outlook.office365.com port 993 with TLS (SSL/TLS, implicit).",
+			"POP: outlook.office365.com port 995 with TLS (SSL/TLS, implicit).",
+			"SMTP: smtp.office365.com port 587 with STARTTLS — not implicit TLS.",
+			"If the settings are right, a proxy or security device may be answering instead of Microsoft 365.",
+		},
+		links: []linkSpec{docPopImap, docSMTPAuth},
+	},
+	{
+		id:    "tls-interception",
+		title: "The server certificate is not trusted",
+		cause: "The certificate the server presented was not trusted for this host. On company networks this usually means a TLS inspection proxy replaces Microsoft's certificate with its own, whose root is not installed here. It can also be a missing root certificate, an outdated certificate store, a wrong host name or a badly wrong clock.",
+		fix: []string{
+			"Look at the certificate's issuer in the run details: Microsoft 365 certificates chain to DigiCert or Microsoft roots.",
+			"If a company proxy issued it, install its root certificate in the system store, or ask for outlook.office365.com, smtp.office365.com and {authority} to be excluded from inspection.",
+			"Update the operating system's root certificates and check the system clock.",
+		},
+		links: []linkSpec{docM365Endpoints},
+	},
+	{
+		id:    "tls-version",
+		title: "The TLS version or cipher was refused",
+		cause: "Client and server could not agree on a TLS version or cipher suite. Microsoft 365 requires TLS 1.2 or later; old systems, old libraries or a policy that limits TLS versions fail here.",
+		fix: []string{
+			"Allow TLS 1.2 (and 1.3) on this machine and in the program's settings; on older Windows enable TLS 1.2 for .NET (SchUseStrongCrypto).",
+			"Update the operating system or the TLS library.",
+			"If a proxy is in the path, check that it supports TLS 1.2 towards Microsoft 365.",
+		},
+		links: []linkSpec{docTLS},
+	},
+
+	// --- Mailbox -----------------------------------------------------------
+	{
+		id:    "mailbox-auth-rejected",
+		title: "The mail server rejected the token",
+		cause: "Sign-in to Entra ID worked, but Exchange Online refused the token for {proto} without giving a reason. The usual causes, most likely first: (1) the token is for the wrong resource — it must be for {resource}, not Microsoft Graph; (2) the token lacks the permission — app-only tokens need the role {role} in \"roles\", delegated tokens the scope {scope} in \"scp\"; (3) for app-only access Exchange has no service principal for the app, or it was created with the App registration's Object ID instead of the Enterprise application's; (4) the app or user has no FullAccess permission on {mailbox}; (5) {proto} is disabled for the mailbox; (6) a change made in the last 30 minutes has not reached Exchange yet.",
+		fix: []string{
+			"Check the token (the run shows its claims): aud must be {resource}, and roles must contain {role} (app-only) or scp must contain {scope} (delegated).",
+			"App-only: App registrations → open the app ({client}) → API permissions → Add a permission → APIs my organization uses → Office 365 Exchange Online → Application permissions → {role} → Grant admin consent.",
+			stepEnterpriseObjectID,
+			"App-only: in Exchange Online PowerShell register the service principal and give it FullAccess to {mailbox} (script below).",
+			"Make sure {proto} is enabled for the mailbox: `Set-CASMailbox -Identity {mailbox} {casflag}`.",
+			"Wait up to 30 minutes after any change, then test again.",
+		},
+		links:  []linkSpec{lnkAPIPermissions, lnkEnterprise, lnkAdminConsent, docMailOAuth},
+		script: psRegisterSP + "\n" + `Set-CASMailbox -Identity '{mailbox}' {casflag}`,
+	},
+	{
+		id:    "token-audience-wrong",
+		title: "The token is for the wrong service",
+		cause: "The access token was issued for another resource than the one it was sent to. IMAP, POP and SMTP accept only tokens for {resource}; Microsoft Graph accepts only tokens for https://graph.microsoft.com. A Graph token sent to the mail server (or the reverse) is refused.",
+		fix: []string{
+			"For IMAP, POP and SMTP request the scope {default} (app-only) or {resource}/{scope} (delegated).",
+			"For Microsoft Graph request https://graph.microsoft.com/.default or Graph scopes.",
+			"Get a separate token for each resource; one token never covers both.",
+		},
+		links: []linkSpec{lnkAPIPermissions, docMailOAuth},
+	},
+	{
+		id:    "token-permission-missing",
+		title: "The token does not carry the {proto} permission",
+		cause: "The token is for the right service, but it does not contain the permission {proto} needs. An app-only token must list {role} in its \"roles\" claim; a delegated token must list {scope} in its \"scp\" claim. The permission is missing from the app registration, was added under the wrong API (Microsoft Graph instead of Office 365 Exchange Online) or as the wrong type, or admin consent was not granted.",
+		fix: []string{
+			"Microsoft Entra admin center → App registrations → open the app ({client}) → API permissions → Add a permission → **APIs my organization uses** → search **Office 365 Exchange Online** (not Microsoft Graph).",
+			"App-only: **Application permissions** → {role}. Delegated: **Delegated permissions** → {scope}. Then Add permissions.",
+			"Click **Grant admin consent for** your organization and check the Status column shows Granted.",
+			"Get a new token (cached tokens keep the old claims) and test again.",
+		},
+		links: []linkSpec{lnkAPIPermissions, lnkAdminConsent, docMailOAuth},
+	},
+	{
+		id:    "exchange-service-principal-missing",
+		title: "Exchange does not know the app or it has no mailbox access",
+		cause: "The app-only token is correct, but Exchange Online also needs its own registration of the app (a service principal made with New-ServicePrincipal) and a mailbox permission for it. One of them is missing — or the service principal was created with the App registration's Object ID instead of the Enterprise application's Object ID, the most common mistake.",
+		fix: []string{
+			stepEnterpriseObjectID,
+			"Connect to Exchange Online PowerShell as an Exchange administrator (`Connect-ExchangeOnline`).",
+			"If `Get-ServicePrincipal` shows the app with a different ObjectId, remove it with `Remove-ServicePrincipal` and create it again with the Enterprise application's Object ID.",
+			"Register the app and give it FullAccess to {mailbox} with the script below.",
+			"Wait up to 30 minutes for the change to reach every Exchange server, then test again.",
+		},
+		links:  []linkSpec{lnkEnterprise, lnkEXOMailboxes, docMailOAuth},
+		script: psRegisterSP,
+	},
+	{
+		id:    "token-malformed",
+		title: "What was sent is not a usable access token",
+		cause: "The value sent as the token is empty, cut short, wrapped in quotes or has \"Bearer \" twice in front of it, so the server cannot even read it. This is a problem in how the token is passed on, not in the Entra ID configuration.",
+		fix: []string{
+			"Send the raw access token only: the XOAUTH2 string is \"user={mailbox}^Aauth=Bearer TOKEN^A^A\", so the token itself must not start with \"Bearer\".",
+			"Check that the token is not empty, has three dot-separated parts and was not truncated by a length limit or a line break.",
+			"Use the access token, not the ID token or the refresh token.",
+		},
+		links: []linkSpec{docMailOAuth, docAccessTokens},
+	},
+	{
+		id:    "access-token-expired",
+		title: "The access token expired during the session",
+		cause: "Access tokens are valid for about 60 to 90 minutes. The connection lasted longer than the token, or an old token was reused, so the server ended the session.",
+		fix: []string{
+			"Get a new token before each connection, and reconnect with a fresh token before the old one expires (check the exp claim).",
+			"Long-running IMAP sessions (IDLE) must reconnect and authenticate again at least every hour.",
+		},
+		links: []linkSpec{docAccessTokens, docMailOAuth},
+	},
+	{
+		id:    "mailbox-not-connected",
+		title: "Signed in, but the mailbox could not be opened",
+		cause: "Exchange accepted the token but could not open the mailbox named in the XOAUTH2 user= field ({mailbox}). Causes: the user= value is not the mailbox's primary address; the app or signed-in user has no FullAccess permission on that (shared) mailbox; {proto} is disabled for the mailbox; or the mailbox has no Exchange Online licence.",
+		fix: []string{
+			"Put the mailbox's primary SMTP address in the user= field (Exchange admin center → Mailboxes → the mailbox → Email addresses).",
+			"Give access: app-only — `Add-MailboxPermission -Identity {mailbox} -User $sp.Id -AccessRights FullAccess` where $sp.Id is the Enterprise application's Object ID (see the script); delegated — give {user} FullAccess to {mailbox}.",
+			"Enable the protocol: `Set-CASMailbox -Identity {mailbox} {casflag}`.",
+			"Check that the mailbox is licensed (user mailboxes) or is a shared mailbox; shared mailboxes need no licence.",
+			"Wait up to 30 minutes after a permission change.",
+		},
+		links: []linkSpec{lnkEXOMailboxes, lnkEnterprise, docMailOAuth},
+		script: psFindSP + `
+Connect-ExchangeOnline
+Get-Mailbox -Identity '{mailbox}' | Format-List PrimarySmtpAddress, RecipientTypeDetails
+Get-MailboxPermission -Identity '{mailbox}' | Format-Table User, AccessRights
+# App-only access:
+Add-MailboxPermission -Identity '{mailbox}' -User $sp.Id -AccessRights FullAccess
+# Delegated access for a signed-in user:
+Add-MailboxPermission -Identity '{mailbox}' -User '{user}' -AccessRights FullAccess -AutoMapping $false
+Set-CASMailbox -Identity '{mailbox}' {casflag}`,
+	},
+	{
+		id:    "mailbox-not-found",
+		title: "No Exchange Online mailbox for this address",
+		cause: "Exchange Online has no mailbox for {mailbox}: the user has no Exchange Online licence, the mailbox is still on-premises, it was deleted, or the address is an alias or a guest account rather than a mailbox's primary address.",
+		fix: []string{
+			"Exchange admin center → Mailboxes: search for the address and note its primary SMTP address and type.",
+			"Microsoft 365 admin center → Active users → the user → Licenses and apps: assign a licence that includes Exchange Online, then wait for the mailbox to be created.",
+			"On-premises mailboxes must be migrated to Exchange Online before IMAP, POP, SMTP or Graph OAuth work against Microsoft 365.",
+		},
+		links: []linkSpec{lnkEXOMailboxes, lnkM365Users, docGraphMail},
+		script: `Connect-ExchangeOnline
+Get-EXOMailbox -Identity '{mailbox}' | Format-List PrimarySmtpAddress, RecipientTypeDetails`,
+	},
+	{
+		id:    "basic-auth-disabled",
+		title: "Password sign-in (basic authentication) is turned off",
+		cause: "The login used a user name and password (or an app password). Exchange Online no longer accepts basic authentication for IMAP and POP, and SMTP AUTH with a password is being retired too; only OAuth tokens work.",
+		fix: []string{
+			"Use OAuth: choose a sign-in flow in this tool (app-only with {role}, or a signed-in user with {scope}).",
+			"Make sure the client offers XOAUTH2 instead of LOGIN/PLAIN.",
+		},
+		links: []linkSpec{lnkAPIPermissions, docBasicAuth, docMailOAuth},
+	},
+	{
+		id:    "smtp-auth-disabled",
+		title: "SMTP AUTH is turned off for the tenant or the mailbox",
+		cause: "Authenticated SMTP submission (SMTP AUTH on smtp.office365.com:587) is disabled — for the whole organization, for the mailbox {mailbox}, or both. Microsoft turns it off by default in new tenants. The mailbox setting wins over the organization setting when it is set.",
+		fix: []string{
+			"Check both settings in Exchange Online PowerShell (script below): `Get-TransportConfig` and `Get-CASMailbox -Identity {mailbox}`.",
+			"Enable it for this mailbox only (recommended): `Set-CASMailbox -Identity {mailbox} -SmtpClientAuthenticationDisabled $false`.",
+			"Or for the whole organization: `Set-TransportConfig -SmtpClientAuthenticationDisabled $false`, or in the Microsoft 365 admin center → Settings → Org settings → Modern authentication.",
+			"Security defaults block SMTP AUTH with passwords; OAuth (XOAUTH2) is still allowed once SMTP AUTH is enabled.",
+			"Wait up to an hour for the change to take effect.",
+		},
+		links: []linkSpec{lnkEXOMailboxes, docSMTPAuth},
+		script: `Connect-ExchangeOnline
+Get-TransportConfig | Format-List SmtpClientAuthenticationDisabled
+Get-CASMailbox -Identity '{mailbox}' | Format-List SmtpClientAuthenticationDisabled
+# Enable for this mailbox only (a mailbox value of $false overrides the organization setting):
+Set-CASMailbox -Identity '{mailbox}' -SmtpClientAuthenticationDisabled $false
+# Or for the whole organization:
+# Set-TransportConfig -SmtpClientAuthenticationDisabled $false`,
+	},
+	{
+		id:    "smtp-not-authenticated",
+		title: "The SMTP server says the client is not signed in",
+		cause: "The message was sent before authentication succeeded, or after the server dropped the authenticated state. Usually AUTH XOAUTH2 was never sent or failed earlier, or the client sent MAIL FROM on a new connection without authenticating.",
+		fix: []string{
+			"Make sure the client authenticates with AUTH XOAUTH2 after STARTTLS and before MAIL FROM, and checks the reply is 235.",
+			"Look at the lines before this error: an earlier 535 or 5.7.139 reply is the real cause.",
+		},
+		links: []linkSpec{docSMTPAuth, docMailOAuth},
+	},
+	{
+		id:    "send-as-denied",
+		title: "Not allowed to send as this sender",
+		cause: "The From or Sender address differs from the authenticated mailbox ({mailbox}), and the sign-in has no Send As or Send on Behalf permission on that address.",
+		fix: []string{
+			"Send from the authenticated mailbox's own address, or",
+			"give the signed-in mailbox ({mailbox}) Send As on the From address (script below) and wait up to an hour.",
+			"For Send on Behalf use `Set-Mailbox -Identity $from -GrantSendOnBehalfTo {mailbox}` instead.",
+		},
+		links: []linkSpec{lnkEXOMailboxes, docSendAs},
+		script: `Connect-ExchangeOnline
+# -Identity is the address used in From; -Trustee is the mailbox that signs in.
+$from = Read-Host 'Address used in the From header'
+Add-RecipientPermission -Identity $from -Trustee '{mailbox}' -AccessRights SendAs -Confirm:$false
+Get-RecipientPermission -Identity $from`,
+	},
+	{
+		id:    "auth-mechanism-unsupported",
+		title: "The server does not support this sign-in method",
+		cause: "The client offered an authentication mechanism the server does not accept here. Exchange Online offers XOAUTH2 (and LOGIN for SMTP) only after STARTTLS or on the TLS port; PLAIN is not accepted by its SMTP service, and before STARTTLS no AUTH is offered at all.",
+		fix: []string{
+			"Use XOAUTH2 with an OAuth token.",
+			"For SMTP connect to smtp.office365.com:587, run STARTTLS, send EHLO again, then AUTH XOAUTH2.",
+		},
+		links: []linkSpec{docMailOAuth, docSMTPAuth},
+	},
+	{
+		id:    "protocol-error",
+		title: "The server did not understand the command",
+		cause: "A command or the SASL exchange was malformed: for example badly encoded XOAUTH2 data, POP's AUTH XOAUTH2 sent on one line (Exchange expects it in two steps), or an unsupported parameter.",
+		fix: []string{
+			"POP: send `AUTH XOAUTH2`, wait for `+`, then send the base64 string on its own line.",
+			"Check the XOAUTH2 string: base64 of \"user={mailbox}^Aauth=Bearer TOKEN^A^A\" (^A is byte 0x01), without line breaks.",
+			"Update the mail library; old versions have known XOAUTH2 bugs.",
+		},
+		links: []linkSpec{docMailOAuth},
+	},
+	{
+		id:    "server-temporary-error",
+		title: "Temporary server problem",
+		cause: "Exchange Online reported a temporary failure on its side. Nothing needs to change in your configuration; the same request usually works a little later.",
+		fix: []string{
+			"Wait a minute and test again.",
+			"If it persists, check Microsoft 365 admin center → Health → Service health for Exchange Online incidents.",
+		},
+		links: []linkSpec{lnkServiceHealth, docMailOAuth},
+	},
+	{
+		id:    "throttled",
+		title: "Too many requests or connections",
+		cause: "Exchange Online or Microsoft Graph is limiting this app or mailbox because too many requests or simultaneous connections were made. The limit lifts by itself.",
+		fix: []string{
+			"Wait for the time given in Retry-After (Graph) or a few minutes, then retry.",
+			"Close idle connections; Exchange allows only a small number of simultaneous IMAP or POP connections per mailbox.",
+			"Spread bulk work over time and reuse one connection instead of opening many.",
+		},
+		links: []linkSpec{docGraphThrottle},
+	},
+	{
+		id:    "graph-access-policy",
+		title: "An Exchange access policy blocks the app for this mailbox",
+		cause: "The app has the Microsoft Graph permission, but an Application Access Policy (or an RBAC for Applications scope) in Exchange Online limits which mailboxes it may open, and {mailbox} is not among them.",
+		fix: []string{
+			"Test the policy in Exchange Online PowerShell: `Test-ApplicationAccessPolicy -Identity {mailbox} -AppId {client}` (script below).",
+			"Add the mailbox to the mail-enabled security group the policy restricts to, or create a policy that grants it.",
+			"Wait up to an hour for policy changes to apply.",
+		},
+		links: []linkSpec{lnkEXOMailboxes, docAccessPolicy},
+		script: `Connect-ExchangeOnline
+Get-ApplicationAccessPolicy | Where-Object AppId -eq '{client}' | Format-List
+Test-ApplicationAccessPolicy -Identity '{mailbox}' -AppId '{client}'
+# To allow only the members of a mail-enabled security group:
+# New-ApplicationAccessPolicy -AppId '{client}' -PolicyScopeGroupId 'mail-app-allowed@yourdomain' -AccessRight RestrictAccess -Description 'Mailboxes this app may open'`,
+	},
+	{
+		id:    "graph-permission-denied",
+		title: "Microsoft Graph refused the call for lack of permission",
+		cause: "The token does not carry a Microsoft Graph permission that allows this call. A common mix-up is adding a Delegated permission when the app signs in as itself (app-only needs Application permissions), or forgetting admin consent.",
+		fix: []string{
+			"Microsoft Entra admin center → App registrations → open the app ({client}) → API permissions → Add a permission → **Microsoft Graph** → **Application permissions** (app-only) or **Delegated permissions** (signed-in user) → Mail.Read, Mail.ReadWrite or Mail.Send as needed.",
+			"Click **Grant admin consent**, then get a new token.",
+		},
+		links: []linkSpec{lnkAPIPermissions, lnkAdminConsent, docGraphPerms},
+	},
+	{
+		id:    "graph-me-app-only",
+		title: "/me cannot be used without a signed-in user",
+		cause: "The request used /me, which means \"the signed-in user\". An app-only token has no user, so Graph cannot tell whose mailbox is meant.",
+		fix: []string{
+			"With app-only access call /users/{mailbox}/… instead of /me/….",
+			"Or use a delegated flow where a user signs in.",
+		},
+		links: []linkSpec{docGraphAppOnly},
+	},
+	{
+		id:    "graph-invalid-recipient",
+		title: "A recipient address is not valid",
+		cause: "At least one To, Cc or Bcc address is malformed or empty, or the message has no recipients at all.",
+		fix: []string{
+			"Check every recipient address for typos, spaces and missing domains.",
+			"Put each address in its own emailAddress object in toRecipients; do not join several addresses in one string.",
+		},
+		links: []linkSpec{docGraphSendMail},
+	},
+	{
+		id:    Unknown,
+		title: "The cause of this error is not known",
+		cause: "This error was recognised as a failure, but the knowledge base has no explanation for it. The raw text is shown below so you can search for it or pass it to support.",
+		fix: []string{
+			"Read the raw error text below; the first line usually names the problem.",
+			"Check the Microsoft Entra sign-in logs for the same time; they often give the exact reason.",
+		},
+		links: []linkSpec{lnkSignInLogs, docErrorCodes},
+	},
+}
+
+// byID indexes catalog; built once, never changed.
+var byID = func() map[string]*entry {
+	m := make(map[string]*entry, len(catalog))
+	for i := range catalog {
+		m[catalog[i].id] = &catalog[i]
+	}
+	return m
+}()
+
+// IDs returns every known diagnosis ID in the order of diagnoses.md,
+// including Unknown. The caller may modify the returned slice.
+func IDs() []string {
+	out := make([]string, len(catalog))
+	for i, e := range catalog {
+		out[i] = e.id
+	}
+	return out
+}
+
+// Known reports whether id is a diagnosis ID of the catalog.
+func Known(id string) bool {
+	_, ok := byID[id]
+	return ok
+}
+
+// Get returns the catalog entry for id with f filled into its text, links
+// and script. An unknown id yields the Unknown entry, with the id noted in
+// its cause. Codes and Evidence are left empty.
+func Get(id string, f Facts) Diagnosis {
+	e, ok := byID[id]
+	if !ok {
+		d := render(byID[Unknown], f)
+		d.Cause = strings.TrimSpace(d.Cause + " (No explanation is stored for the ID \"" + id + "\".)")
+		return d
+	}
+	return render(e, f)
+}
+
+func render(e *entry, f Facts) Diagnosis {
+	r := newRenderer(f)
+	d := Diagnosis{
+		ID:    e.id,
+		Title: r.str(e.title),
+		Cause: r.str(e.cause),
+		Fix:   r.strs(e.fix),
+	}
+	for _, l := range e.links {
+		d.Links = append(d.Links, r.link(l))
+	}
+	if e.script != "" {
+		d.Script = r.script.Replace(e.script)
+	}
+	return d
+}

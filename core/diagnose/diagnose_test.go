@@ -1,0 +1,380 @@
+package diagnose
+
+import (
+	"bufio"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// networkSamples are error strings as produced by the standard libraries
+// of Go, Node.js, Python, .NET and Java (their formats are fixed by those
+// libraries; host names are the product's own targets).
+var networkSamples = []sample{
+	{"Go DNS", "Go net package (*net.DNSError)", "dial tcp: lookup outlook.office365.con: no such host", "network-unreachable"},
+	{"Go refused", "Go net package (*net.OpError)", "dial tcp 40.99.10.50:993: connect: connection refused", "network-unreachable"},
+	{"Go timeout", "Go net package (*net.OpError)", "dial tcp 52.97.1.2:587: i/o timeout", "network-unreachable"},
+	{"Node refused", "Node.js net (ECONNREFUSED)", "Error: connect ECONNREFUSED 127.0.0.1:993\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)", "network-unreachable"},
+	{"Node timeout", "Node.js net (ETIMEDOUT)", "Error: connect ETIMEDOUT 52.98.1.2:995", "network-unreachable"},
+	{"Node DNS", "Node.js dns (ENOTFOUND)", "Error: getaddrinfo ENOTFOUND smtp.office365.co", "network-unreachable"},
+	{"Node reset", "Node.js net (ECONNRESET)", "Error: read ECONNRESET\n    at TLSWrap.onStreamRead (node:internal/stream_base_commons:217:20)", "network-unreachable"},
+	{".NET refused", ".NET SocketException", "System.Net.Sockets.SocketException (10061): No connection could be made because the target machine actively refused it. 40.99.10.50:993", "network-unreachable"},
+	{"Go x509", "Go crypto/tls + crypto/x509", "tls: failed to verify certificate: x509: certificate signed by unknown authority", "tls-interception"},
+	{"Python cert", "Python ssl module", "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)", "tls-interception"},
+	{"Node self-signed", "Node.js tls (SELF_SIGNED_CERT_IN_CHAIN)", "Error: self-signed certificate in certificate chain\n    at TLSSocket.onConnectSecure (node:_tls_wrap:1674:34) {\n  code: 'SELF_SIGNED_CERT_IN_CHAIN'\n}", "tls-interception"},
+	{"schannel untrusted root", "Windows SChannel via .NET", "System.Security.Authentication.AuthenticationException: The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot", "tls-interception"},
+	{"SEC_E_UNTRUSTED_ROOT", "Windows SChannel", "schannel: SEC_E_UNTRUSTED_ROOT (0x80090325) - The certificate chain was issued by an authority that is not trusted.", "tls-interception"},
+	{"Java PKIX", "Java JSSE", "javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target", "tls-interception"},
+	{"Go TLS version", "Go crypto/tls alert", "remote error: tls: protocol version not supported", "tls-version"},
+	{"OpenSSL alert protocol version", "OpenSSL", "[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:1129)", "tls-version"},
+	{"Go TLS on plain port", "Go crypto/tls", "tls: first record does not look like a TLS handshake", "wrong-port"},
+	{"Python wrong version", "Python ssl / OpenSSL", "ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1131)", "wrong-port"},
+}
+
+// fullFacts sets every field, with characters that must be escaped.
+var fullFacts = Facts{
+	Tenant:           "contoso.onmicrosoft.com",
+	TenantID:         "72f988bf-86f1-41af-91ab-2d7cd011db47",
+	ClientID:         "11111111-2222-3333-4444-555555555555",
+	Mailbox:          "o'brien+support@contoso.com",
+	User:             "admin@contoso.com",
+	Protocol:         "imap",
+	PortalHost:       "portal.azure.com",
+	AuthorityHost:    "login.microsoftonline.com",
+	ExchangeResource: "https://outlook.office365.com",
+}
+
+func allSamples() []sample { return append(slices.Clone(samples), networkSamples...) }
+
+func TestRecognizeSamples(t *testing.T) {
+	for _, s := range allSamples() {
+		t.Run(s.name, func(t *testing.T) {
+			d := Recognize(s.text, Facts{})
+			if d.ID != s.want {
+				t.Errorf("Recognize(%s) = %q, want %q\nsource: %s", s.name, d.ID, s.want, s.src)
+			}
+			if d.Evidence == "" {
+				t.Errorf("Recognize(%s).Evidence is empty", s.name)
+			}
+		})
+	}
+}
+
+// TestSampleCoverage keeps the table honest: each cause the product
+// recognises from text should have at least one real sample.
+func TestSampleCoverage(t *testing.T) {
+	have := map[string]int{}
+	for _, s := range allSamples() {
+		have[s.want]++
+	}
+	// IDs that are reached through token claims or the engine's own checks
+	// rather than from error text.
+	noText := map[string]bool{
+		"token-permission-missing": true, "exchange-service-principal-missing": true,
+		"client-secret-missing": false, "tenant-required": false, Unknown: true,
+	}
+	var missing []string
+	for _, id := range IDs() {
+		if have[id] == 0 && !noText[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		t.Logf("IDs without a real-world sample text: %v", missing)
+	}
+}
+
+func TestIDsMatchDiagnosesMD(t *testing.T) {
+	f, err := os.Open("../../../shared/diagnoses.md")
+	if err != nil {
+		f, err = os.Open("/work/shared/diagnoses.md")
+	}
+	if err != nil {
+		t.Skip("diagnoses.md not available:", err)
+	}
+	defer f.Close()
+	re := regexp.MustCompile("^\\| `([a-z0-9-]+)` \\|")
+	var want []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			want = append(want, m[1])
+		}
+	}
+	if got := IDs(); !slices.Equal(got, want) {
+		t.Errorf("IDs() = %v\nwant (diagnoses.md order) %v", got, want)
+	}
+}
+
+func TestCatalogComplete(t *testing.T) {
+	for _, id := range IDs() {
+		t.Run(id, func(t *testing.T) {
+			if !Known(id) {
+				t.Fatalf("Known(%q) = false", id)
+			}
+			for _, f := range []Facts{{}, fullFacts} {
+				d := Get(id, f)
+				if d.ID != id || d.Title == "" || d.Cause == "" || len(d.Fix) == 0 || len(d.Links) == 0 {
+					t.Fatalf("Get(%q) incomplete: %+v", id, d)
+				}
+				for i, step := range d.Fix {
+					if strings.TrimSpace(step) == "" {
+						t.Errorf("Get(%q).Fix[%d] is empty", id, i)
+					}
+				}
+				for _, l := range d.Links {
+					u, err := url.Parse(l.URL)
+					if err != nil || u.Scheme != "https" || u.Host == "" || l.Title == "" {
+						t.Errorf("Get(%q) link %q %q: bad (err %v)", id, l.Title, l.URL, err)
+					}
+				}
+				if reToken.MatchString(d.Title + d.Cause + strings.Join(d.Fix, "") + d.Script) {
+					t.Errorf("Get(%q) has an unfilled template token", id)
+				}
+			}
+		})
+	}
+}
+
+var reToken = regexp.MustCompile(`\{(client|qclient|tenant|tenantorgs|mailbox|user|portal|authority|resource|default|role|scope|proto|casflag)\}`)
+
+var rePlaceholder = regexp.MustCompile(`<[a-z][a-z -]*>`)
+
+func TestFullFactsLeaveNoPlaceholder(t *testing.T) {
+	for _, id := range IDs() {
+		d := Get(id, fullFacts)
+		all := d.Title + "\n" + d.Cause + "\n" + strings.Join(d.Fix, "\n") + "\n" + d.Script
+		for _, l := range d.Links {
+			all += "\n" + l.URL
+		}
+		if m := rePlaceholder.FindString(all); m != "" {
+			t.Errorf("Get(%q) with all Facts keeps placeholder %q", id, m)
+		}
+	}
+}
+
+func TestEmptyFactsUsePlaceholders(t *testing.T) {
+	d := Get("exchange-service-principal-missing", Facts{})
+	for _, ph := range []string{phClient, phMailbox} {
+		if !strings.Contains(d.Script, ph) {
+			t.Errorf("Script lacks placeholder %s:\n%s", ph, d.Script)
+		}
+	}
+	for _, l := range d.Links {
+		if strings.Contains(l.URL, "%3C") || strings.Contains(l.URL, "<") {
+			t.Errorf("link %q points at a placeholder", l.URL)
+		}
+		if !strings.HasPrefix(l.URL, "https://portal.azure.com/") && !strings.HasPrefix(l.URL, "https://learn.microsoft.com/") && !strings.HasPrefix(l.URL, "https://admin.exchange.microsoft.com/") {
+			t.Errorf("unexpected default host in %q", l.URL)
+		}
+	}
+}
+
+func TestFactsFillLinksAndScripts(t *testing.T) {
+	f := fullFacts
+	f.ClientID = "my app/id?&x"
+	f.PortalHost = "https://portal.azure.us/"
+	f.AuthorityHost = "login.microsoftonline.us"
+	d := Get("mailbox-auth-rejected", f)
+	var perms, consent string
+	for _, l := range d.Links {
+		switch {
+		case strings.Contains(l.URL, "CallAnAPI"):
+			perms = l.URL
+		case strings.Contains(l.URL, "adminconsent"):
+			consent = l.URL
+		}
+	}
+	if want := "https://portal.azure.us/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/my%20app%2Fid%3F&x"; perms != want {
+		t.Errorf("API permissions link = %q, want %q", perms, want)
+	}
+	if want := "https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/adminconsent?client_id=my+app%2Fid%3F%26x"; consent != want {
+		t.Errorf("admin consent link = %q, want %q", consent, want)
+	}
+	if u, err := url.Parse(consent); err != nil || u.Query().Get("client_id") != f.ClientID {
+		t.Errorf("admin consent client_id does not round-trip: %v %v", u, err)
+	}
+	if !strings.Contains(d.Script, "Add-MailboxPermission -Identity 'o''brien+support@contoso.com'") {
+		t.Errorf("script does not quote the mailbox for PowerShell:\n%s", d.Script)
+	}
+	if !strings.Contains(d.Script, "New-ServicePrincipal -AppId 'my app/id?&x' -ObjectId $sp.Id") {
+		t.Errorf("script lacks New-ServicePrincipal with the client ID:\n%s", d.Script)
+	}
+	if !strings.Contains(d.Script, "-ImapEnabled $true") || strings.Contains(d.Script, "-PopEnabled") {
+		t.Errorf("IMAP facts should tailor Set-CASMailbox:\n%s", d.Script)
+	}
+	if !strings.Contains(d.Cause, "IMAP.AccessAsApp") || strings.Contains(d.Cause, "POP.AccessAsApp") {
+		t.Errorf("IMAP facts should name IMAP.AccessAsApp only: %s", d.Cause)
+	}
+}
+
+func TestProtocolTailoring(t *testing.T) {
+	for proto, want := range map[string]string{"imap": "IMAP.AccessAsApp", "pop": "POP.AccessAsApp", "smtp": "SMTP.SendAsApp"} {
+		d := Get("token-permission-missing", Facts{Protocol: proto})
+		if !strings.Contains(d.Cause, want) {
+			t.Errorf("protocol %s: cause lacks %s: %s", proto, want, d.Cause)
+		}
+	}
+	d := Recognize("-ERR Authentication failure: unknown user name or bad password.", Facts{})
+	if !strings.Contains(d.Script, "-PopEnabled $true") || strings.Contains(d.Script, "-ImapEnabled") {
+		t.Errorf("a POP reply should tailor the script to POP:\n%s", d.Script)
+	}
+}
+
+func TestGetUnknownID(t *testing.T) {
+	d := Get("no-such-id", Facts{})
+	if d.ID != Unknown || !strings.Contains(d.Cause, "no-such-id") {
+		t.Errorf("Get(no-such-id) = %q, cause %q; want unknown noting the id", d.ID, d.Cause)
+	}
+	if Known("no-such-id") {
+		t.Error("Known(no-such-id) = true")
+	}
+}
+
+func TestRecognizeUnknown(t *testing.T) {
+	for _, text := range []string{"", "   ", "something odd happened", "panic: runtime error: index out of range [3] with length 3"} {
+		if d := Recognize(text, Facts{}); d.ID != Unknown || len(d.Codes) != 0 {
+			t.Errorf("Recognize(%q) = %q %v, want unknown without codes", text, d.ID, d.Codes)
+		}
+	}
+}
+
+func TestRecognizeUnknownAADSTS(t *testing.T) {
+	// AADSTS50199 (CmsiInterrupt) is real but not a cause the catalog explains.
+	// Source: https://github.com/Azure/azure-cli/issues/32809 (sign-in log text).
+	text := `{"error":"interaction_required","error_description":"AADSTS50199: For security reasons, user confirmation is required for this request. Please repeat the request allowing user interaction.","error_codes":[50199]}`
+	d := Recognize(text, Facts{AuthorityHost: "login.microsoftonline.us"})
+	if d.ID != Unknown {
+		t.Fatalf("ID = %q, want unknown", d.ID)
+	}
+	if len(d.Links) == 0 || d.Links[0].URL != "https://login.microsoftonline.us/error?code=50199" {
+		t.Errorf("first link = %+v, want the AADSTS50199 lookup", d.Links)
+	}
+	if !slices.Equal(d.Codes, []string{"AADSTS50199"}) {
+		t.Errorf("Codes = %v", d.Codes)
+	}
+}
+
+func TestPrecedence(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+		codes            []string
+	}{
+		// Source: https://github.com/davidjrh/dnn.azureadprovider/issues/17 (error_codes [70002,54005]).
+		{"generic code first in array", `{"error":"invalid_grant","error_description":"AADSTS70002: Error validating credentials. AADSTS54005: OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.","error_codes":[70002,54005]}`, "grant-invalid", []string{"AADSTS70002", "AADSTS54005"}},
+		{"AADSTS beats network words", msalGo("400", `{"error":"invalid_client","error_description":"AADSTS7000222: The provided client secret keys are expired. Visit the Azure Portal to create new keys for your app.","error_codes":[7000222]}`) + "\nretrying after i/o timeout: connection reset by peer", "client-secret-expired", []string{"AADSTS7000222"}},
+		{"SMTP auth disabled beats 5.7.57", "5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", "smtp-auth-disabled", []string{"535 5.7.139"}},
+		{"x509 inside dial error", "dial tcp 1.2.3.4:993: tls: failed to verify certificate: x509: certificate signed by unknown authority", "tls-interception", nil},
+		{"OData access policy over access denied", `{"error":{"code":"ErrorAccessDenied","message":"Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings."}}`, "graph-access-policy", []string{"ErrorAccessDenied"}},
+		{"plain access denied", `{"error":{"code":"ErrorAccessDenied","message":"Access is denied. Check credentials and try again."}}`, "graph-permission-denied", []string{"ErrorAccessDenied"}},
+		{"only OAuth error field", `{"error":"invalid_scope"}`, "scope-invalid", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Recognize(tt.text, Facts{})
+			if d.ID != tt.want {
+				t.Errorf("ID = %q, want %q", d.ID, tt.want)
+			}
+			if tt.codes != nil && !slices.Equal(d.Codes, tt.codes) {
+				t.Errorf("Codes = %v, want %v", d.Codes, tt.codes)
+			}
+		})
+	}
+}
+
+func TestAADSTSCodes(t *testing.T) {
+	tests := []struct {
+		text string
+		want []int
+	}{
+		{"", nil},
+		{"AADSTS7000215: Invalid client secret", []int{7000215}},
+		{`{"error_description":"AADSTS70002: x. AADSTS54005: y","error_codes":[70002,54005]}`, []int{70002, 54005}},
+		{"u'error_codes': [9002313],", []int{9002313}},
+		{"\"error_codes\": [\n    7000218\n  ],", []int{7000218}},
+		{"aadsts50076 and AADSTS50076 again", []int{50076}},
+		{"AADSTS12 too short", nil},
+		{"ServerError: invalid_client: 7000218 - [2020-09-25]: AADSTS7000218: The request body", []int{7000218}},
+	}
+	for _, tt := range tests {
+		if got := AADSTSCodes(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("AADSTSCodes(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestEvidenceCapped(t *testing.T) {
+	text := "  AADSTS7000215: " + strings.Repeat("é", 5000) + "  "
+	d := Recognize(text, Facts{})
+	if len(d.Evidence) > maxEvidence+32 || !strings.HasPrefix(d.Evidence, "AADSTS7000215") {
+		t.Errorf("Evidence len %d, prefix %q", len(d.Evidence), d.Evidence[:20])
+	}
+	if !strings.HasSuffix(d.Evidence, "[truncated]") {
+		t.Error("long evidence is not marked truncated")
+	}
+}
+
+func TestRecognizeLargeInputIsFast(t *testing.T) {
+	inputs := map[string]string{
+		"aadsts prefixes":  strings.Repeat("AADSTSAADSTS1", 1<<20/13),
+		"error_codes open": strings.Repeat(`"error_codes":[1,`, 1<<20/17),
+		"digits":           strings.Repeat("535 5.7.", 1<<20/8),
+		"tenant":           "AADSTS90002: " + strings.Repeat("tenant ", 1<<20/7),
+		"random-ish":       strings.Repeat("x509 timed out \x01 ", 1<<20/18),
+	}
+	for name, in := range inputs {
+		start := time.Now()
+		Recognize(in, fullFacts)
+		if el := time.Since(start); el > 100*time.Millisecond*raceSlowdown {
+			t.Errorf("%s: Recognize on %d bytes took %v", name, len(in), el)
+		}
+	}
+}
+
+func TestRecognizeReadsTailOfLongLogs(t *testing.T) {
+	log := strings.Repeat("* OK noise line\r\n", 10000) + "A01 NO AUTHENTICATE failed.\r\n"
+	if d := Recognize(log, Facts{}); d.ID != "mailbox-auth-rejected" {
+		t.Errorf("ID = %q, want mailbox-auth-rejected from the last line", d.ID)
+	}
+}
+
+func FuzzRecognize(f *testing.F) {
+	for _, s := range allSamples() {
+		f.Add(s.text)
+	}
+	f.Add(`"error_codes":[`)
+	f.Add("AADSTS")
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 64<<10 {
+			text = text[:64<<10]
+		}
+		start := time.Now()
+		d := Recognize(text, Facts{Protocol: "smtp"})
+		if el := time.Since(start); el > time.Second {
+			t.Errorf("Recognize took %v on %d bytes", el, len(text))
+		}
+		if !Known(d.ID) {
+			t.Fatalf("Recognize returned unknown ID %q", d.ID)
+		}
+		if d.Title == "" || len(d.Fix) == 0 || len(d.Evidence) > maxEvidence+32 {
+			t.Fatalf("incomplete diagnosis: %+v", d)
+		}
+		for _, l := range d.Links {
+			if u, err := url.Parse(l.URL); err != nil || u.Scheme != "https" {
+				t.Fatalf("bad link %q", l.URL)
+			}
+		}
+	})
+}
+
+func BenchmarkRecognize(b *testing.B) {
+	texts := allSamples()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Recognize(texts[i%len(texts)].text, fullFacts)
+	}
+}

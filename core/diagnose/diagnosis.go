@@ -1,0 +1,48 @@
+// Package diagnose is the knowledge base: it turns a token-endpoint error,
+// an MSAL error, a mail-protocol reply, a network failure or any pasted error
+// text into a Diagnosis with a stable ID (see ../shared/diagnoses.md), a
+// plain-language cause, numbered fix steps, links and a PowerShell snippet
+// filled with the run's own IDs.
+//
+// The package is pure: no network, no globals that change, no Fyne.
+package diagnose
+
+// Link is a place the user can open to fix or read about a problem.
+type Link struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// Diagnosis explains one failure. ID is stable and machine-readable; the
+// other fields are for people. Evidence carries the raw text the diagnosis
+// was recognised from; callers must pass it through report redaction before
+// showing it, because a pasted text may contain a token.
+type Diagnosis struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Cause    string   `json:"cause"`
+	Fix      []string `json:"fix"`
+	Links    []Link   `json:"links,omitempty"`
+	Script   string   `json:"script,omitempty"`
+	Codes    []string `json:"codes,omitempty"`
+	Evidence string   `json:"evidence,omitempty"`
+}
+
+// Facts are the values of the current run that fill links and scripts.
+// Empty fields are left as readable placeholders such as <client-id>.
+// None of these fields is secret.
+type Facts struct {
+	Tenant           string // as typed: GUID or domain
+	TenantID         string // GUID from the token's tid claim, when known
+	ClientID         string // application (client) ID
+	Mailbox          string // mailbox to open
+	User             string // signed-in user for delegated flows
+	Protocol         string // "imap", "pop", "smtp", "graph" or ""
+	PortalHost       string // e.g. "portal.azure.com"; default when empty
+	AuthorityHost    string // e.g. "login.microsoftonline.com"; default when empty
+	ExchangeResource string // e.g. "https://outlook.office365.com"; default when empty
+}
+
+// Unknown is the ID of a text that was recognised as an error whose cause is
+// not known.
+const Unknown = "unknown"
