@@ -179,7 +179,9 @@ func (r *run) transcript(step string) *probe.Transcript {
 }
 
 func (r *run) diag(id string, protocol string) *diagnose.Diagnosis {
+	r.mu.Lock()
 	f := r.facts
+	r.mu.Unlock()
 	f.Protocol = protocol
 	d := diagnose.Get(id, f)
 	return &d
