@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/secret"
 )
 
 // Severity says whether a Problem stops the run.
@@ -134,6 +136,22 @@ func Validate(p Profile) Problems {
 		add(FieldTimeout, Error, "", fmt.Sprintf("timeout %s is longer than %s", p.Timeout, MaxTimeout), "use a shorter duration such as 20s or 1m")
 	} else if p.Timeout > 0 && p.Timeout < time.Second {
 		add(FieldTimeout, Error, "", fmt.Sprintf("timeout %s is too short for a sign-in and a mail login", p.Timeout), "use at least 1s; 20s is the default")
+	}
+	return maskSecrets(ps, p.ClientSecret, p.CertPassword)
+}
+
+// maskSecrets hides the secret and the certificate password wherever a
+// message quotes a field — a secret pasted into the wrong field (say, the
+// tenant) must not be printed back.
+func maskSecrets(ps Problems, secrets ...string) Problems {
+	for _, s := range secrets {
+		if len(s) < 4 {
+			continue
+		}
+		for i := range ps {
+			ps[i].Message = strings.ReplaceAll(ps[i].Message, s, secret.Mask(s))
+			ps[i].Fix = strings.ReplaceAll(ps[i].Fix, s, secret.Mask(s))
+		}
 	}
 	return ps
 }

@@ -1,0 +1,181 @@
+package simulate
+
+import (
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Protocol names used by Stats, LastRejection and the access checks.
+const (
+	ProtoIMAP = "imap"
+	ProtoPOP  = "pop"
+	ProtoSMTP = "smtp"
+)
+
+// accessTokenLifetime is what Entra issues for client credentials.
+const accessTokenLifetime = time.Hour
+
+// accessHeader is the JOSE header of an issued access token.
+type accessHeader struct {
+	Typ string `json:"typ"`
+	Alg string `json:"alg"`
+	X5t string `json:"x5t"`
+	Kid string `json:"kid"`
+}
+
+// accessClaims mirrors an Entra v1.0 app-only access token, field order
+// included.
+type accessClaims struct {
+	Aud            string   `json:"aud"`
+	Iss            string   `json:"iss"`
+	Iat            int64    `json:"iat"`
+	Nbf            int64    `json:"nbf"`
+	Exp            int64    `json:"exp"`
+	Aio            string   `json:"aio"`
+	AppDisplayName string   `json:"app_displayname"`
+	AppID          string   `json:"appid"`
+	AppIDACR       string   `json:"appidacr"`
+	IDP            string   `json:"idp"`
+	IDTyp          string   `json:"idtyp"`
+	OID            string   `json:"oid"`
+	RH             string   `json:"rh"`
+	Roles          []string `json:"roles,omitempty"`
+	SID            string   `json:"sid"`
+	Sub            string   `json:"sub"`
+	TID            string   `json:"tid"`
+	UTI            string   `json:"uti"`
+	Ver            string   `json:"ver"`
+	WIDs           []string `json:"wids"`
+	XMSIdRel       string   `json:"xms_idrel"`
+	XMSTcdt        int64    `json:"xms_tcdt"`
+}
+
+// issuer returns the v1.0 token issuer for tenant tid.
+func issuer(tid string) string { return "https://sts.windows.net/" + tid + "/" }
+
+// mintAccessToken signs an app-only token for app on resource. acr is "1"
+// for a secret and "2" for a certificate. The caller holds t.mu.
+func (t *Tenant) mintAccessToken(app *App, resource, acr string, now time.Time) (string, error) {
+	tid := t.state.Directory.ID
+	roles := slices.Clone(app.roles(resource))
+	claims := accessClaims{
+		Aud:            resource,
+		Iss:            issuer(tid),
+		Iat:            now.Add(-5 * time.Minute).Unix(),
+		Nbf:            now.Add(-5 * time.Minute).Unix(),
+		Exp:            now.Add(accessTokenLifetime).Unix(),
+		Aio:            "k2Jg" + base64.StdEncoding.EncodeToString(randBytes(84)),
+		AppDisplayName: app.DisplayName,
+		AppID:          app.ClientID,
+		AppIDACR:       acr,
+		IDP:            issuer(tid),
+		IDTyp:          "app",
+		OID:            app.ServicePrincipalID,
+		RH:             "1.AXkA" + base64.RawURLEncoding.EncodeToString(randBytes(48)) + ".",
+		Roles:          roles,
+		SID:            newGUID(),
+		Sub:            app.ServicePrincipalID,
+		TID:            tid,
+		UTI:            base64.RawURLEncoding.EncodeToString(randBytes(16)),
+		Ver:            "1.0",
+		WIDs:           []string{"0997a1d0-0d1d-4acb-b408-d5ca73121e90"},
+		XMSIdRel:       "7 20",
+		XMSTcdt:        now.AddDate(-3, 0, 0).Unix(),
+	}
+	kid := x5t(t.pki.signCert)
+	tok, err := signJWT(t.pki.signKey, "RS256", accessHeader{Typ: "JWT", Alg: "RS256", X5t: kid, Kid: kid}, claims)
+	if err != nil {
+		return "", err
+	}
+	t.issued = append(t.issued, tok)
+	return tok, nil
+}
+
+// decision is the outcome of an Exchange access check.
+type decision struct {
+	// ok is true when the SASL exchange succeeds.
+	ok bool
+	// reason says why (server side only; Exchange tells the client nothing).
+	reason string
+	// notConnected: authenticated, but the protocol is disabled on the mailbox.
+	notConnected bool
+	// smtpDisabled is "Tenant" or "Mailbox" when SMTP AUTH is turned off.
+	smtpDisabled string
+	// mailbox is the canonical address of the opened mailbox.
+	mailbox string
+}
+
+// requiredRole maps a protocol to the application role it needs.
+var requiredRole = map[string]string{ProtoIMAP: RoleIMAP, ProtoPOP: RolePOP, ProtoSMTP: RoleSMTP}
+
+// checkAccess runs Exchange Online's checks for a bearer token presented for
+// user over proto, records the reason for a rejection and returns the
+// decision.
+func (t *Tenant) checkAccess(proto, user, token string) decision {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d := t.decide(proto, user, token)
+	if !d.ok || d.notConnected || d.smtpDisabled != "" {
+		t.rejections[proto] = d.reason
+	}
+	return d
+}
+
+// decide implements checkAccess; the caller holds t.mu.
+func (t *Tenant) decide(proto, user, token string) decision {
+	fail := func(format string, args ...any) decision {
+		return decision{reason: fmt.Sprintf(format, args...)}
+	}
+	p, err := parseJWT(token)
+	if err != nil {
+		return fail("token is not a JWT")
+	}
+	if err := p.verify(&t.pki.signKey.PublicKey, "RS256"); err != nil {
+		return fail("token signature invalid: %v", err)
+	}
+	tid := t.state.Directory.ID
+	if p.claimString("iss") != issuer(tid) || p.claimString("tid") != tid {
+		return fail("token issued for tenant %q, not this tenant", p.claimString("tid"))
+	}
+	aud := p.claimString("aud")
+	if aud != ResourceExchange && aud != ResourceExchangeLegacy {
+		return fail("token audience %q is not Exchange Online", aud)
+	}
+	now := t.now().Unix()
+	if nbf, ok := p.claimTime("nbf"); !ok || now < nbf {
+		return fail("token not yet valid")
+	}
+	if exp, ok := p.claimTime("exp"); !ok || now >= exp {
+		return fail("token expired")
+	}
+	role := requiredRole[proto]
+	if !slices.Contains(p.claimStrings("roles"), role) {
+		return fail("token has no %s role (roles: %v)", role, p.claimStrings("roles"))
+	}
+	app := t.state.app(p.claimString("appid"))
+	if app == nil || !app.ExchangeServicePrincipal {
+		return fail("no Exchange service principal for app %q", p.claimString("appid"))
+	}
+	mb := t.state.mailbox(user)
+	if mb == nil {
+		return fail("mailbox %q does not exist", user)
+	}
+	if !app.FullAccess[strings.ToLower(mb.Address)] {
+		return fail("service principal of app %q has no FullAccess on %q", app.ClientID, mb.Address)
+	}
+	d := decision{ok: true, mailbox: mb.Address}
+	switch {
+	case proto == ProtoIMAP && !mb.IMAPEnabled:
+		d.notConnected, d.reason = true, "IMAP is disabled on mailbox "+mb.Address
+	case proto == ProtoPOP && !mb.POPEnabled:
+		d.notConnected, d.reason = true, "POP is disabled on mailbox "+mb.Address
+	case proto == ProtoSMTP && t.state.Directory.SMTPAuthDisabled:
+		d.ok, d.smtpDisabled, d.reason = false, "Tenant", "SMTP AUTH is disabled for the tenant"
+	case proto == ProtoSMTP && !mb.SMTPAuthEnabled:
+		d.ok, d.smtpDisabled, d.reason = false, "Mailbox", "SMTP AUTH is disabled for mailbox "+mb.Address
+	}
+	return d
+}

@@ -1,0 +1,398 @@
+// Package simulate runs a simulated Microsoft 365 tenant on loopback: an
+// Entra ID token authority over HTTPS and Exchange Online IMAP (implicit
+// TLS), POP3 (implicit TLS) and SMTP (STARTTLS) servers that check OAuth2
+// bearer tokens the way Exchange does and answer with Exchange's own texts.
+//
+// Every test and the demo mode use it instead of Microsoft's services:
+//
+//	t, err := simulate.Start(simulate.Options{Scenario: "imap-disabled"})
+//	if err != nil { ... }
+//	defer t.Close()
+//	// MSAL authority: t.AuthorityURL + "/" + t.TenantID; trust t.RootCAs().
+//
+// The servers are small hand-written line servers, not go-imap or go-smtp,
+// so that greetings and replies are byte-exact. They bound lines to 16 KiB,
+// drop idle connections and never panic on malformed input.
+//
+// Secrets: Tenant.ClientSecret, the private key in CertFile and PFXFile, and
+// every token from IssuedTokens are credentials for the simulated tenant
+// only; they are worthless anywhere else but should still not be logged by
+// code under test.
+package simulate
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Dialects select the server texts.
+const (
+	// DialectExchange answers with Exchange Online's greetings and replies.
+	DialectExchange = "exchange"
+	// DialectDovecot answers like a standards-compliant Dovecot/Postfix
+	// server, with RFC 7628 SASL error challenges, to prove that clients do
+	// not depend on Microsoft's texts.
+	DialectDovecot = "dovecot"
+)
+
+// Options configure Start. The zero value is a working Exchange tenant
+// without latency in a temporary directory.
+type Options struct {
+	// Scenario is the initial scenario name; "" means "ok". See Scenarios.
+	Scenario string
+	// Dialect is "" or DialectExchange (default), or DialectDovecot.
+	Dialect string
+	// Latency is the emulated network round-trip time: each server
+	// response flight, and the TCP handshake, costs one Latency. It applies
+	// to the authority and to the mail servers. 0 means none.
+	Latency time.Duration
+	// Dir receives ca.pem, app-cert.pem and app-cert.pfx. "" means a
+	// temporary directory that Close removes.
+	Dir string
+	// Now is the clock for token times, expiry checks and greetings; nil
+	// means time.Now.
+	Now func() time.Time
+	// IdleTimeout is how long the mail servers wait for a client line
+	// before they hang up; 0 means 60 seconds, like a real server.
+	IdleTimeout time.Duration
+}
+
+// Stats counts what reached the simulated services.
+type Stats struct {
+	Authority         int // TCP connections accepted by the authority
+	AuthorityRequests int // HTTP requests served by the authority
+	IMAP              int // connections accepted by the IMAP server
+	POP               int // connections accepted by the POP3 server
+	SMTP              int // connections accepted by the SMTP server
+}
+
+// Tenant is a running simulated tenant. The exported fields are what a user
+// would paste into the tester; they never change after Start (scenarios
+// change the directory behind them instead). ClientSecret, PFXPassword and
+// the key in CertFile/PFXFile are secrets of the simulated tenant.
+type Tenant struct {
+	TenantID     string // directory (tenant) GUID
+	TenantDomain string // e.g. contoso-sim.onmicrosoft.com
+	ClientID     string // application (client) ID
+	AppName      string // app registration display name
+	ClientSecret string // client secret value (40 characters, contains "~")
+	SecretID     string // the secret's ID GUID (not usable as a secret)
+	Mailbox      string // mailbox address to open
+
+	CAFile string // PEM of the CA that signed the servers' certificate
+	CAPEM  []byte // contents of CAFile
+
+	CertFile       string // PEM: app certificate and unencrypted PKCS#8 RSA key
+	PFXFile        string // the same certificate and key as PKCS#12
+	PFXPassword    string // password of PFXFile
+	CertThumbprint string // SHA-1 thumbprint of the app certificate, upper-case hex
+
+	AuthorityURL string // "https://127.0.0.1:PORT"; MSAL authority is AuthorityURL + "/" + TenantID
+	IMAPAddr     string // "127.0.0.1:PORT", implicit TLS
+	POPAddr      string // "127.0.0.1:PORT", implicit TLS
+	SMTPAddr     string // "127.0.0.1:PORT", plain with STARTTLS
+
+	Dialect string // DialectExchange or DialectDovecot
+
+	now     func() time.Time
+	latency time.Duration
+	pki     *pki
+	id      identity
+	tlsConf *tls.Config
+	tempDir string
+
+	mu         sync.Mutex
+	state      *State
+	scenario   string
+	issued     []string
+	rejections map[string]string
+
+	authorityConns, authorityReqs, imapConns, popConns, smtpConns atomic.Int64
+
+	httpSrv   *http.Server
+	httpDone  chan struct{}
+	servers   []*lineServer
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start generates keys and certificates, writes the credential files and
+// starts the authority and the three mail servers on 127.0.0.1. It returns
+// an error for an unknown scenario or dialect, or when a listener or file
+// cannot be created. Call Close to stop everything.
+func Start(opts Options) (*Tenant, error) {
+	def, err := lookupScenario(opts.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	dialect := opts.Dialect
+	switch dialect {
+	case "":
+		dialect = DialectExchange
+	case DialectExchange, DialectDovecot:
+	default:
+		return nil, fmt.Errorf("simulate: unknown dialect %q", opts.Dialect)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	idle := opts.IdleTimeout
+	if idle <= 0 {
+		idle = defaultIdleTimeout
+	}
+	p, err := newPKI(now())
+	if err != nil {
+		return nil, err
+	}
+	t := &Tenant{
+		Dialect:    dialect,
+		now:        now,
+		latency:    opts.Latency,
+		pki:        p,
+		rejections: map[string]string{},
+		httpDone:   make(chan struct{}),
+	}
+	t.id = identity{
+		tenantID:    newGUID(),
+		domain:      "contoso-sim.onmicrosoft.com",
+		displayName: "Contoso (simulated)",
+		clientID:    newGUID(),
+		appName:     "Mail OAuth Tester (simulated)",
+		spID:        newGUID(),
+		secretID:    newGUID(),
+		secret:      newSecretValue(),
+		mailbox:     "support@contoso-sim.onmicrosoft.com",
+		cert:        p.appCert,
+		otherCert:   p.otherCert,
+	}
+	t.TenantID, t.TenantDomain, t.ClientID, t.AppName = t.id.tenantID, t.id.domain, t.id.clientID, t.id.appName
+	t.ClientSecret, t.SecretID, t.Mailbox = t.id.secret, t.id.secretID, t.id.mailbox
+	t.CAPEM, t.CertThumbprint = p.caPEM, thumbprintSHA1(p.appCert)
+	t.PFXPassword = "Sim-" + randString(16, alnum)
+	t.tlsConf = &tls.Config{Certificates: []tls.Certificate{p.serverTLS}, MinVersion: tls.VersionTLS12}
+	t.state, t.scenario = t.buildState(def), def.Name
+
+	dir := opts.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "mailoauth-sim-"); err != nil {
+			return nil, fmt.Errorf("simulate: %w", err)
+		}
+		t.tempDir = dir
+	}
+	if t.CAFile, t.CertFile, t.PFXFile, err = p.writeFiles(dir, t.PFXPassword); err != nil {
+		t.Close()
+		return nil, err
+	}
+	if err := t.listen(idle); err != nil {
+		t.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// listen opens the four listeners and starts serving.
+func (t *Tenant) listen(idle time.Duration) error {
+	authLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("simulate: listen: %w", err)
+	}
+	t.AuthorityURL = "https://" + authLn.Addr().String()
+	t.httpSrv = &http.Server{
+		Handler:           t.authorityHandler(),
+		ReadHeaderTimeout: idle,
+		IdleTimeout:       idle,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	tlsLn := tls.NewListener(&countingListener{Listener: authLn, d: t.latency, count: &t.authorityConns}, t.tlsConf)
+	go func() {
+		defer close(t.httpDone)
+		_ = t.httpSrv.Serve(tlsLn)
+	}()
+
+	mail := []struct {
+		addr   *string
+		count  *atomic.Int64
+		handle func(*conn)
+	}{
+		{&t.IMAPAddr, &t.imapConns, t.serveIMAP},
+		{&t.POPAddr, &t.popConns, t.servePOP},
+		{&t.SMTPAddr, &t.smtpConns, t.serveSMTP},
+	}
+	for _, m := range mail {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("simulate: listen: %w", err)
+		}
+		*m.addr = ln.Addr().String()
+		count := m.count
+		s := &lineServer{
+			ln: ln, latency: t.latency, idle: idle,
+			accepts: func() { count.Add(1) },
+			handle:  m.handle,
+			conns:   map[net.Conn]struct{}{},
+		}
+		s.wg.Add(1)
+		t.servers = append(t.servers, s)
+		go s.serve()
+	}
+	return nil
+}
+
+// Close stops all servers, ends open connections and removes the temporary
+// directory if Start created one. It is safe to call more than once.
+func (t *Tenant) Close() error {
+	t.closeOnce.Do(func() {
+		var errs []error
+		if t.httpSrv != nil {
+			if err := t.httpSrv.Close(); err != nil {
+				errs = append(errs, err)
+			}
+			<-t.httpDone
+		}
+		for _, s := range t.servers {
+			if err := s.close(); err != nil && !errors.Is(err, net.ErrClosed) {
+				errs = append(errs, err)
+			}
+		}
+		if t.tempDir != "" {
+			if err := os.RemoveAll(t.tempDir); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		t.closeErr = errors.Join(errs...)
+	})
+	return t.closeErr
+}
+
+// RootCAs returns a pool holding the simulated CA, for TLS clients.
+func (t *Tenant) RootCAs() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(t.pki.caCert)
+	return pool
+}
+
+// TLSConfig returns a client TLS configuration that trusts the simulated CA
+// for serverName ("127.0.0.1" when empty).
+func (t *Tenant) TLSConfig(serverName string) *tls.Config {
+	if serverName == "" {
+		serverName = "127.0.0.1"
+	}
+	return &tls.Config{RootCAs: t.RootCAs(), ServerName: serverName, MinVersion: tls.VersionTLS12}
+}
+
+// HTTPClient returns an HTTP client that trusts the simulated CA, suitable
+// for confidential.WithHTTPClient.
+func (t *Tenant) HTTPClient() *http.Client {
+	return &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: t.RootCAs(), MinVersion: tls.VersionTLS12}},
+	}
+}
+
+// buildState returns a fresh baseline with def applied.
+func (t *Tenant) buildState(def scenarioDef) *State {
+	now := t.now()
+	s := baseline(t.id, now)
+	if def.apply != nil {
+		def.apply(s, t.id, now)
+	}
+	return s
+}
+
+// SetScenario resets the live tenant to the baseline and applies the named
+// scenario ("" means "ok"). Open connections keep their session; new
+// requests and logins see the new state. It returns an error for an
+// unknown name and leaves the state unchanged then.
+func (t *Tenant) SetScenario(name string) error {
+	def, err := lookupScenario(name)
+	if err != nil {
+		return err
+	}
+	s := t.buildState(def)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.state, t.scenario = s, def.Name
+	return nil
+}
+
+// Scenario returns the name of the active scenario.
+func (t *Tenant) Scenario() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.scenario
+}
+
+// Update runs fn with the live State locked, for tests that need a
+// configuration no scenario provides. fn must not keep references to the
+// State after it returns.
+func (t *Tenant) Update(fn func(s *State)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fn(t.state)
+}
+
+// IssuedTokens returns every access token issued so far, oldest first. The
+// tokens are bearer credentials for this simulated tenant.
+func (t *Tenant) IssuedTokens() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.issued)
+}
+
+// LastRejection returns the server-side reason of the last failed or
+// not-connected login for proto (ProtoIMAP, ProtoPOP or ProtoSMTP), or "".
+// Exchange never tells the client this reason; it is for tests and
+// debugging.
+func (t *Tenant) LastRejection(proto string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.rejections[proto]
+}
+
+// SentMessages returns how many messages the mailbox has submitted over
+// SMTP, or -1 when the mailbox does not exist.
+func (t *Tenant) SentMessages(mailbox string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if mb := t.state.mailbox(mailbox); mb != nil {
+		return mb.Sent
+	}
+	return -1
+}
+
+// Connections returns how many connections and requests each service has
+// received since Start.
+func (t *Tenant) Connections() Stats {
+	return Stats{
+		Authority:         int(t.authorityConns.Load()),
+		AuthorityRequests: int(t.authorityReqs.Load()),
+		IMAP:              int(t.imapConns.Load()),
+		POP:               int(t.popConns.Load()),
+		SMTP:              int(t.smtpConns.Load()),
+	}
+}
+
+// inbox returns a copy of the mailbox's INBOX, or nil.
+func (t *Tenant) inbox(address string) []Message {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if mb := t.state.mailbox(address); mb != nil {
+		return slices.Clone(mb.Inbox)
+	}
+	return nil
+}
+
+// dovecot reports whether the servers speak the Dovecot/Postfix dialect.
+func (t *Tenant) dovecot() bool { return t.Dialect == DialectDovecot }
