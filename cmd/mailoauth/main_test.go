@@ -440,7 +440,9 @@ func TestSimulateJSONFirstLine(t *testing.T) {
 	defer r.Close()
 	st := &streams{in: strings.NewReader(""), out: w, err: &bytes.Buffer{}, getenv: os.Getenv}
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"simulate", "--json", "--scenario", "imap-disabled", "--dir", dir}, st) }()
+	go func() {
+		done <- run(ctx, []string{"simulate", "--json", "--scenario", "imap-disabled", "--dir", dir}, st)
+	}()
 	line, err := readLine(r)
 	if err != nil {
 		t.Fatal(err)

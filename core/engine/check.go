@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/mailoauth/mailoauth-tester/core/auth"
-	"github.com/mailoauth/mailoauth-tester/core/profile"
 	"github.com/mailoauth/mailoauth-tester/core/probe"
+	"github.com/mailoauth/mailoauth-tester/core/profile"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
 	"github.com/mailoauth/mailoauth-tester/core/token"
 )
@@ -81,6 +81,9 @@ func (r *run) skip(step, why string) {
 // token gets the access token.
 func (r *run) token(ctx context.Context) (auth.Token, bool) {
 	scope := r.j.cloud.ExchangeScope()
+	if r.j.scope != "" {
+		scope = r.j.scope
+	}
 	cred := "client secret " + secret.Mask(r.j.p.ClientSecret)
 	if r.j.cert != nil {
 		cred = "certificate " + r.j.cert.Thumbprint()

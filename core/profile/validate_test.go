@@ -57,7 +57,10 @@ func TestValidateProblems(t *testing.T) {
 		{"secret id pasted", func(p *Profile) { p.ClientSecret = "6e326363-3665-4aac-9e35-d7004c331f7f" }, FieldSecret, Warning, "client-secret-invalid", "SECRET ID"},
 		{"short secret", func(p *Profile) { p.ClientSecret = "abc" }, FieldSecret, Warning, "client-secret-invalid", "only 3 characters"},
 		{"secret with space", func(p *Profile) { p.ClientSecret = "abcdefgh ijklmnopqrstuvwxyz" }, FieldSecret, Warning, "client-secret-invalid", "spaces"},
-		{"secret and cert", func(p *Profile) { p.CertFile = filepath.Join(dir, "x.pfx"); os.WriteFile(p.CertFile, []byte("x"), 0o600) }, FieldSecret, Error, "", "both"},
+		{"secret and cert", func(p *Profile) {
+			p.CertFile = filepath.Join(dir, "x.pfx")
+			os.WriteFile(p.CertFile, []byte("x"), 0o600)
+		}, FieldSecret, Error, "", "both"},
 		{"cert missing", func(p *Profile) { p.ClientSecret = ""; p.CertFile = filepath.Join(dir, "nope.pfx") }, FieldCert, Error, "", "cannot be read"},
 		{"cert is dir", func(p *Profile) { p.ClientSecret = ""; p.CertFile = dir }, FieldCert, Error, "", "folder"},
 		{"empty mailbox", func(p *Profile) { p.Mailbox = "" }, FieldMailbox, Error, "mailbox-not-found", "empty"},

@@ -72,11 +72,22 @@ func (t *Tenant) endpoint(tid, path string) string {
 }
 
 // handleOpenIDConfig serves the v2.0 OpenID Connect metadata.
+// For the multi-tenant aliases (common, organizations, consumers) it
+// answers like Entra: the endpoints under the alias and the issuer as the
+// template ".../{tenantid}/v2.0".
 func (t *Tenant) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
-	tid, aerr := t.resolveTenant(r.PathValue("tenant"))
-	if aerr != nil {
-		t.writeAADError(w, r, aerr)
-		return
+	seg := r.PathValue("tenant")
+	tid, issuer := "", ""
+	switch strings.ToLower(seg) {
+	case "common", "organizations", "consumers":
+		tid, issuer = strings.ToLower(seg), t.AuthorityURL+"/{tenantid}/v2.0"
+	default:
+		var aerr *aadError
+		if tid, aerr = t.resolveTenant(seg); aerr != nil {
+			t.writeAADError(w, r, aerr)
+			return
+		}
+		issuer = t.endpoint(tid, "/v2.0")
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"token_endpoint":                        t.endpoint(tid, "/oauth2/v2.0/token"),
@@ -87,7 +98,7 @@ func (t *Tenant) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
-		"issuer":                                t.endpoint(tid, "/v2.0"),
+		"issuer":                                issuer,
 		"request_uri_parameter_supported":       false,
 		"userinfo_endpoint":                     t.AuthorityURL + "/oidc/userinfo",
 		"authorization_endpoint":                t.endpoint(tid, "/oauth2/v2.0/authorize"),
