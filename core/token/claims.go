@@ -128,7 +128,7 @@ func (c Claims) Summary(now time.Time) string {
 		parts = append(parts, "app "+c.AppDisplayName)
 	}
 	if !c.Expires.IsZero() {
-		parts = append(parts, "expires in "+c.Expires.Sub(now).Round(time.Minute).String())
+		parts = append(parts, fmt.Sprintf("expires in %d min", int(c.Expires.Sub(now).Round(time.Minute).Minutes())))
 	}
 	return strings.Join(parts, " · ")
 }
