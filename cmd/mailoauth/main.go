@@ -3,6 +3,7 @@
 // failure. It is the terminal face of the same engine the window uses.
 //
 //	mailoauth check --tenant T --client-id C --mailbox M --secret-env VAR
+//	mailoauth explain [--json] [TEXT]
 //	mailoauth simulate [--scenario NAME]
 package main
 
@@ -62,6 +63,7 @@ const usage = `mailoauth tests a Microsoft 365 mailbox with an Entra ID app regi
 Usage:
   mailoauth check [flags]        sign in and log in over IMAP, POP3 and SMTP; with no
                                  credentials, check this computer's environment
+  mailoauth explain [TEXT]       explain an error message (reads standard input without TEXT)
   mailoauth simulate [flags]     run a simulated tenant to try the tool offline
   mailoauth version
 
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, st *streams) int {
 		return runCheck(ctx, args[1:], st)
 	case "simulate":
 		return runSimulate(ctx, args[1:], st)
+	case "explain":
+		return runExplain(ctx, args[1:], st)
 	case "version", "--version":
 		fmt.Fprintln(st.out, "mailoauth", version)
 		return exitOK
