@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailoauth/mailoauth-tester/core/cloud"
 	"github.com/mailoauth/mailoauth-tester/core/engine"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 	"github.com/mailoauth/mailoauth-tester/core/report"
@@ -18,9 +19,9 @@ type checkFlags struct {
 	cert, certPasswordEnv, secretEnv                 string
 	secretStdin                                      bool
 	authority, imapHost, popHost, smtpHost, caFile   string
-	cloud                                            string
+	graphURL, cloud                                  string
 	timeout                                          time.Duration
-	verbose, jsonOut, env                            bool
+	verbose, jsonOut, env, sendTestMail              bool
 }
 
 func (f *checkFlags) register(fs *flag.FlagSet) {
@@ -28,7 +29,7 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.clientID, "client-id", "", "Application (client) ID of the app registration")
 	fs.StringVar(&f.mailbox, "mailbox", "", "mailbox to open, e.g. support@contoso.com")
 	fs.StringVar(&f.flow, "flow", string(profile.ClientCredentials), "sign-in flow: client-credentials")
-	fs.StringVar(&f.protocols, "protocols", "imap,pop,smtp", "comma-separated protocols to test: imap, pop, smtp")
+	fs.StringVar(&f.protocols, "protocols", "imap,pop,smtp", "comma-separated protocols to test: imap, pop, smtp, graph")
 	fs.StringVar(&f.mech, "mech", "xoauth2", "SASL mechanism: xoauth2 or oauthbearer")
 	fs.StringVar(&f.cert, "cert", "", "client certificate instead of a secret: PEM (certificate + key) or PFX/P12 file")
 	fs.StringVar(&f.certPasswordEnv, "cert-password-env", "", "name of the environment variable holding the PFX password")
@@ -38,8 +39,10 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.imapHost, "imap-host", "", "IMAP server host:port (default outlook.office365.com:993)")
 	fs.StringVar(&f.popHost, "pop-host", "", "POP3 server host:port (default outlook.office365.com:995)")
 	fs.StringVar(&f.smtpHost, "smtp-host", "", "SMTP server host:port (default smtp.office365.com:587)")
+	fs.StringVar(&f.graphURL, "graph-url", "", "Microsoft Graph endpoint (default per cloud: https://graph.microsoft.com)")
 	fs.StringVar(&f.caFile, "ca-file", "", "PEM file of extra trusted root certificates (system roots stay trusted)")
-	fs.StringVar(&f.cloud, "cloud", "global", "Microsoft cloud: global")
+	fs.StringVar(&f.cloud, "cloud", "global", "Microsoft cloud: "+strings.Join(cloud.Names(), ", ")+" (GCC moderate uses global)")
+	fs.BoolVar(&f.sendTestMail, "send-test-mail", false, "send one test message from the mailbox to itself over SMTP and Graph (off by default)")
 	fs.DurationVar(&f.timeout, "timeout", profile.DefaultTimeout, "time limit for the whole run")
 	fs.BoolVar(&f.verbose, "verbose", false, "show timings and the protocol transcripts (credentials masked)")
 	fs.BoolVar(&f.jsonOut, "json", false, "print one JSON document at the end instead of lines")
@@ -69,7 +72,7 @@ func runCheck(ctx context.Context, args []string, st *streams) int {
 		Tenant: f.tenant, ClientID: f.clientID, Mailbox: f.mailbox, Flow: profile.Flow(f.flow),
 		Mechanism: profile.Mechanism(f.mech), Cloud: f.cloud, CertFile: f.cert,
 		AuthorityHost: f.authority, IMAPHost: f.imapHost, POPHost: f.popHost, SMTPHost: f.smtpHost, CAFile: f.caFile,
-		Timeout: f.timeout, Transcript: f.verbose,
+		GraphURL: f.graphURL, SendTestMail: f.sendTestMail, Timeout: f.timeout, Transcript: f.verbose,
 	}
 	if f.timeout == 0 {
 		fmt.Fprintf(st.err, "mailoauth: %s: timeout 0s leaves no time for a sign-in — use a positive duration such as 20s\n", profile.FieldTimeout)

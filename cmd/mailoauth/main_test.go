@@ -45,7 +45,7 @@ func startSim(t *testing.T, opts simulate.Options) *simulate.Tenant {
 func simArgs(sim *simulate.Tenant) []string {
 	return []string{"check", "--tenant", sim.TenantID, "--client-id", sim.ClientID, "--mailbox", sim.Mailbox,
 		"--authority-host", sim.AuthorityURL, "--imap-host", sim.IMAPAddr, "--pop-host", sim.POPAddr,
-		"--smtp-host", sim.SMTPAddr, "--ca-file", sim.CAFile}
+		"--smtp-host", sim.SMTPAddr, "--graph-url", sim.GraphURL, "--ca-file", sim.CAFile}
 }
 
 func secretCLI(sim *simulate.Tenant) cli {
@@ -82,6 +82,14 @@ func TestScenarios(t *testing.T) {
 			args := append(simArgs(sim), "--secret-env", "MAILOAUTH_SECRET")
 			if sc.Name == "cert-not-registered" {
 				args = append(simArgs(sim), "--cert", sim.PFXFile, "--cert-password-env", "PFX_PASSWORD")
+			}
+			if strings.HasPrefix(sc.Name, "graph-") {
+				args = append(args, "--protocols", "graph")
+			}
+			if sc.UserFlowsOnly {
+				// Only username+password sign-ins notice this
+				// misconfiguration; app-only access must pass.
+				sc.WantID = ""
 			}
 			code, stdout, stderr := c.run(t, append(args, "--json")...)
 			rep := decodeReport(t, stdout)
@@ -255,8 +263,8 @@ func TestJSONShape(t *testing.T) {
 			}
 		}
 	}
-	if got := strings.Join(names, ","); got != "token,claims,imap,pop,smtp" {
-		t.Errorf("steps = %s, want token,claims,imap,pop,smtp", got)
+	if got := strings.Join(names, ","); got != "tenant,token,claims,imap,pop,smtp" {
+		t.Errorf("steps = %s, want tenant,token,claims,imap,pop,smtp", got)
 	}
 }
 

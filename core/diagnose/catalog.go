@@ -74,6 +74,17 @@ var catalog = []entry{
 		links: []linkSpec{lnkOverview, docMultiTenant},
 	},
 	{
+		id:    "wrong-cloud",
+		title: "The tenant is in another Microsoft cloud",
+		cause: "Microsoft 365 runs in separate clouds — Worldwide (which also serves GCC), US Government GCC High, US Government DoD and China (21Vianet) — each with its own sign-in host, mail hosts and Graph host. A tenant exists in exactly one of them, and tokens from one are not accepted by the others, so using the wrong cloud fails with misleading errors (tenant not found, invalid audience, authentication failed).",
+		fix: []string{
+			"Choose the tenant's cloud in the Cloud selector (command line: --cloud global, usgov, usgov-dod or china); the sign-in, IMAP/POP/SMTP and Graph hosts all switch together.",
+			"Register and configure the app in that cloud's own portal (for example portal.azure.us for US Government, portal.azure.cn for China); an app registered in the worldwide portal does not exist there.",
+			"In the product you are setting up, use the same cloud's hosts and scopes (e.g. https://outlook.office365.us/.default instead of https://outlook.office365.com/.default).",
+		},
+		links: []linkSpec{lnkTenantOverview, doc("National cloud deployments", "https://learn.microsoft.com/graph/deployments")},
+	},
+	{
 		id:    "app-not-found",
 		title: "The application (client) ID is not known in this tenant",
 		cause: "Entra ID found no app with this client ID in the tenant you signed in to. Most often the ID was mistyped, the **Object ID** was copied instead of the **Application (client) ID**, the app was registered in another tenant, or it was deleted.",
@@ -701,8 +712,14 @@ var byID = func() map[string]*entry {
 	return m
 }()
 
-// IDs returns every known diagnosis ID in the order of diagnoses.md,
-// including Unknown. The caller may modify the returned slice.
+// projectIDs are the IDs this project added to diagnoses.md's list, as that
+// list allows ("add IDs when real errors need them; never rename one").
+var projectIDs = map[string]bool{
+	"wrong-cloud": true, // tenant discovery: the tenant is in another cloud than the one selected
+}
+
+// IDs returns every known diagnosis ID in the order of diagnoses.md (with
+// the project's own IDs next to their kin), including Unknown. The caller may modify the returned slice.
 func IDs() []string {
 	out := make([]string, len(catalog))
 	for i, e := range catalog {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"strings"
 	"sync"
@@ -31,24 +32,48 @@ type tokenOutcome struct {
 // connections are opened, then every protocol logs in concurrently.
 func (r *run) check(ctx context.Context) {
 	r.input()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		r.tenant(ctx)
+	}()
+	flow, flowErr := r.newFlow()
 	out := &tokenOutcome{}
 	ready := make(chan struct{})
-	var wg sync.WaitGroup
-	for _, pr := range r.j.p.Protocols {
+	mail := r.j.mailProtocols()
+	for _, pr := range mail {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r.mail(ctx, pr, ready, out)
 		}()
 	}
-	if tok, ok := r.token(ctx); ok {
-		out.ok, out.token = true, tok.AccessToken
-		out.claims, out.findings = r.claims(tok)
-	} else {
-		r.skip("claims", "no token to inspect")
+	if r.j.p.Has(profile.Graph) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.graph(ctx, flow, flowErr)
+		}()
+	}
+	if len(mail) > 0 {
+		if tok, ok := r.token(ctx, flow, flowErr); ok {
+			out.ok, out.token = true, tok.AccessToken
+			out.claims, out.findings = r.claims(tok)
+		} else {
+			r.skip("claims", "no token to inspect")
+		}
 	}
 	close(ready)
 	wg.Wait()
+}
+
+// newFlow builds the MSAL client shared by the Exchange and Graph tokens.
+func (r *run) newFlow() (auth.Flow, error) {
+	return auth.NewClientCredentials(auth.ClientCredentialsConfig{
+		AuthorityHost: r.j.cloud.AuthorityHost, Tenant: r.j.p.Tenant, ClientID: r.j.p.ClientID,
+		Secret: r.j.p.ClientSecret, Cert: r.j.cert, HTTPClient: r.httpClient("token"),
+	})
 }
 
 // input reports the validation warnings as a step of their own.
@@ -79,7 +104,7 @@ func (r *run) skip(step, why string) {
 }
 
 // token gets the access token.
-func (r *run) token(ctx context.Context) (auth.Token, bool) {
+func (r *run) token(ctx context.Context, flow auth.Flow, flowErr error) (auth.Token, bool) {
 	scope := r.j.cloud.ExchangeScope()
 	if r.j.scope != "" {
 		scope = r.j.scope
@@ -91,12 +116,8 @@ func (r *run) token(ctx context.Context) (auth.Token, bool) {
 	started := r.begin("token", fmt.Sprintf("Requesting an app-only token from %s/%s for %s with %s",
 		r.j.cloud.AuthorityHost, r.j.p.Tenant, scope, cred))
 	r.logProxy("token", r.j.cloud.AuthorityHost)
-	flow, err := auth.NewClientCredentials(auth.ClientCredentialsConfig{
-		AuthorityHost: r.j.cloud.AuthorityHost, Tenant: r.j.p.Tenant, ClientID: r.j.p.ClientID,
-		Secret: r.j.p.ClientSecret, Cert: r.j.cert, HTTPClient: r.httpClient("token"),
-	})
-	if err != nil {
-		r.end("token", started, Fail, err.Error(), r.tokenDiagnosis(err))
+	if flowErr != nil {
+		r.end("token", started, Fail, flowErr.Error(), r.tokenDiagnosis(flowErr))
 		return auth.Token{}, false
 	}
 	tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
@@ -161,7 +182,7 @@ func (r *run) claims(tok auth.Token) (*token.Claims, []token.Finding) {
 	r.log("claims", Info, "exp   "+c.Expires.Local().Format(time.RFC3339), "")
 
 	var protos []string
-	for _, pr := range r.j.p.Protocols {
+	for _, pr := range r.j.mailProtocols() {
 		protos = append(protos, string(pr))
 	}
 	want := token.Want{Resource: r.j.cloud.ExchangeResource, ClientID: r.j.p.ClientID, Protocols: protos, Now: now}
@@ -198,6 +219,13 @@ func orNone(s string) string {
 	return s
 }
 
+// target is where and how a mail probe of step connects.
+func (r *run) target(step, addr string, tr *probe.Transcript) probe.Target {
+	return probe.Target{Addr: addr, RootCAs: r.j.roots, Resolver: r.j.opts.Resolver, Dial: r.j.opts.DialContext, Transcript: tr,
+		OnTiming: func(tm probe.Timing) { r.timing(step, tm) },
+		OnTLS:    func(host string, st tls.ConnectionState) { r.noteTLS(step, host, st) }}
+}
+
 // prober is what every mail probe offers.
 type prober interface {
 	Connect(ctx context.Context) error
@@ -226,7 +254,7 @@ func (r *run) newProber(pr profile.Protocol, t probe.Target) prober {
 	case profile.POP:
 		return &probe.POP{Target: t, User: r.j.p.Mailbox, Mech: mech}
 	}
-	return &probe.SMTP{Target: t, User: r.j.p.Mailbox, Mech: mech}
+	return &probe.SMTP{Target: t, User: r.j.p.Mailbox, Mech: mech, SendTest: r.j.p.SendTestMail}
 }
 
 // mail runs one protocol: connect at once, log in when the token is ready.
@@ -234,8 +262,7 @@ func (r *run) mail(ctx context.Context, pr profile.Protocol, ready <-chan struct
 	step := string(pr)
 	tr := r.transcript(step)
 	addr := r.addr(pr)
-	p := r.newProber(pr, probe.Target{Addr: addr, RootCAs: r.j.roots, Resolver: r.j.opts.Resolver, Transcript: tr,
-		OnTiming: func(tm probe.Timing) { r.timing(step, tm) }})
+	p := r.newProber(pr, r.target(step, addr, tr))
 	started := r.begin(step, fmt.Sprintf("Connecting to %s (%s)", addr, pr.Title()))
 	defer func() { r.setTranscript(step, tr.Lines()) }()
 	defer p.Close()

@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mailoauth/mailoauth-tester/core/auth"
@@ -33,6 +35,10 @@ type Options struct {
 	Now      func() time.Time
 	RootCAs  *x509.CertPool // replaces the system roots (the profile's CA file is added to it)
 	Resolver *net.Resolver
+	// DialContext, when set, makes every TCP connection (Entra ID, Graph,
+	// IMAP, POP3, SMTP). Tests route real host names to the simulated
+	// tenant with it.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 	// HTTPTransport is the base transport for Entra ID requests; nil uses
 	// one with the proxy from the environment.
 	HTTPTransport *http.Transport
@@ -47,16 +53,17 @@ func (o Options) now() time.Time {
 
 // Job is a validated, ready-to-run profile.
 type Job struct {
-	p       profile.Profile
-	opts    Options
-	cloud   cloud.Cloud
-	roots   *x509.CertPool
-	cert    *auth.Certificate
-	scrub   *secret.Scrubber
-	imap    string
-	pop     string
-	smtp    string
-	warning profile.Problems
+	p        profile.Profile
+	opts     Options
+	cloud    cloud.Cloud
+	roots    *x509.CertPool
+	cert     *auth.Certificate
+	scrub    *secret.Scrubber
+	imap     string
+	pop      string
+	smtp     string
+	graphURL string
+	warning  profile.Problems
 	// scope overrides the token scope; tests use it to obtain a token for
 	// another resource than the one the claims are checked against.
 	scope string
@@ -88,6 +95,7 @@ func Prepare(p profile.Profile, opts Options) (*Job, profile.Problems) {
 	}
 	j.cloud = c
 	j.imap, j.pop, j.smtp = or(p.IMAPHost, c.IMAPHost), or(p.POPHost, c.POPHost), or(p.SMTPHost, c.SMTPHost)
+	j.graphURL = strings.TrimSuffix(or(p.GraphURL, c.GraphHost), "/")
 	if j.roots, err = rootPool(opts.RootCAs, p.CAFile); err != nil {
 		return nil, profile.Problems{{Field: profile.FieldCAFile, Message: err.Error(), Fix: "give a PEM file with one or more CERTIFICATE blocks"}}
 	}
@@ -159,22 +167,55 @@ func (j *Job) Plan() []StepInfo {
 	if len(j.warning) > 0 {
 		s = append(s, StepInfo{"input", "Input"})
 	}
-	s = append(s, StepInfo{"token", "Token"}, StepInfo{"claims", "Claims"})
-	for _, pr := range j.p.Protocols {
+	s = append(s, StepInfo{"tenant", "Tenant"})
+	if len(j.mailProtocols()) > 0 {
+		s = append(s, StepInfo{"token", "Token"}, StepInfo{"claims", "Claims"})
+	}
+	if j.p.Has(profile.Graph) {
+		s = append(s, StepInfo{"graph-token", "Graph token"})
+	}
+	for _, pr := range j.mailProtocols() {
 		s = append(s, StepInfo{string(pr), pr.Title()})
 	}
+	if j.p.Has(profile.Graph) {
+		s = append(s, StepInfo{"graph", "Graph"})
+	}
 	return s
+}
+
+// mailProtocols are the selected protocols that use the Exchange token,
+// in display order.
+func (j *Job) mailProtocols() []profile.Protocol {
+	var out []profile.Protocol
+	for _, pr := range profile.MailProtocols {
+		if j.p.Has(pr) {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// graphResource is the resource (audience) of Graph tokens in the job's
+// cloud. It stays the cloud's even when GraphURL points elsewhere.
+func (j *Job) graphResource() string { return j.cloud.GraphHost }
+
+// Hosts lists every endpoint the job will contact, by role, so faces and
+// tests can show or assert them (e.g. that switching the cloud switched
+// them all).
+func (j *Job) Hosts() map[string]string {
+	return map[string]string{"authority": j.cloud.AuthorityHost, "exchange-resource": j.cloud.ExchangeResource,
+		"imap": j.imap, "pop": j.pop, "smtp": j.smtp, "graph": j.graphURL, "graph-resource": j.graphResource(), "portal": j.cloud.PortalHost}
 }
 
 // Input returns the non-secret description of the job.
 func (j *Job) Input() Input {
 	in := Input{Cloud: j.cloud.Name, AuthorityHost: j.cloud.AuthorityHost}
 	if j.Environment() {
-		in.IMAPHost, in.POPHost, in.SMTPHost = j.imap, j.pop, j.smtp
+		in.IMAPHost, in.POPHost, in.SMTPHost, in.GraphURL = j.imap, j.pop, j.smtp, j.graphURL
 		return in
 	}
 	in.Tenant, in.ClientID, in.Mailbox = j.p.Tenant, j.p.ClientID, j.p.Mailbox
-	in.Flow, in.Mechanism = string(j.p.Flow), string(j.p.Mechanism)
+	in.Flow, in.Mechanism, in.SendTestMail = string(j.p.Flow), string(j.p.Mechanism), j.p.SendTestMail
 	if j.cert != nil {
 		in.Credential = "certificate " + j.cert.Thumbprint()
 	} else {
@@ -189,6 +230,8 @@ func (j *Job) Input() Input {
 			in.POPHost = j.pop
 		case profile.SMTP:
 			in.SMTPHost = j.smtp
+		case profile.Graph:
+			in.GraphURL = j.graphURL
 		}
 	}
 	return in

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailoauth/mailoauth-tester/core/probe"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 	"github.com/mailoauth/mailoauth-tester/core/simulate"
 )
@@ -25,7 +26,7 @@ func startSim(t testing.TB, opts simulate.Options) *simulate.Tenant {
 func simProfile(sim *simulate.Tenant) profile.Profile {
 	return profile.Profile{Tenant: sim.TenantID, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, Mailbox: sim.Mailbox,
 		Protocols: profile.AllProtocols, AuthorityHost: sim.AuthorityURL, IMAPHost: sim.IMAPAddr, POPHost: sim.POPAddr,
-		SMTPHost: sim.SMTPAddr, CAFile: sim.CAFile, Transcript: true}
+		SMTPHost: sim.SMTPAddr, GraphURL: sim.GraphURL, CAFile: sim.CAFile, Transcript: true}
 }
 
 // recorder collects events; the engine promises never to call it concurrently,
@@ -61,14 +62,14 @@ func TestRunOK(t *testing.T) {
 	if !res.OK {
 		t.Fatalf("Run() not OK: %s\n%+v", res.Verdict, res.Steps)
 	}
-	if res.Verdict != "All 5 checks passed in "+seconds(res.Duration) {
+	if res.Verdict != "All 8 checks passed in "+seconds(res.Duration) {
 		t.Errorf("verdict = %q", res.Verdict)
 	}
 	if first, last := rec.events[0], rec.events[len(rec.events)-1]; first.Kind != RunStart || last.Kind != RunEnd || last.Result != res {
 		t.Errorf("first/last events = %v/%v, want RunStart/RunEnd", first.Kind, last.Kind)
 	}
-	if len(rec.events[0].Steps) != 5 {
-		t.Errorf("plan = %v, want 5 steps", rec.events[0].Steps)
+	if len(rec.events[0].Steps) != 8 {
+		t.Errorf("plan = %v, want 8 steps", rec.events[0].Steps)
 	}
 	// Every step starts before it ends, exactly once.
 	started, ended := map[string]int{}, map[string]int{}
@@ -87,12 +88,18 @@ func TestRunOK(t *testing.T) {
 		if ended[s.Name] != 1 || s.Status != OK || s.Duration <= 0 {
 			t.Errorf("step %+v ended %d times", s, ended[s.Name])
 		}
-		if s.Name != "token" && s.Name != "claims" && len(s.Transcript) == 0 {
+		if s.Name != "token" && s.Name != "claims" && s.Name != "tenant" && s.Name != "graph-token" && len(s.Transcript) == 0 {
 			t.Errorf("step %s has no transcript", s.Name)
 		}
 	}
 	if imap := res.Step("imap"); imap.Detail != "INBOX: 3 messages" {
 		t.Errorf("imap detail = %q", imap.Detail)
+	}
+	if g := res.Step("graph"); g.Detail != "Inbox: 3 items, 1 unread" {
+		t.Errorf("graph detail = %q", g.Detail)
+	}
+	if tn := res.Step("tenant"); !strings.Contains(tn.Detail, sim.TenantID) || !strings.Contains(tn.Detail, "managed") {
+		t.Errorf("tenant detail = %q", tn.Detail)
 	}
 	// Timings for DNS/TCP/TLS are reported per step.
 	var names []string
@@ -227,7 +234,7 @@ func TestCancelEndsPromptly(t *testing.T) {
 
 func TestEnvironmentCheck(t *testing.T) {
 	sim := startSim(t, simulate.Options{})
-	p := profile.Profile{AuthorityHost: sim.AuthorityURL, IMAPHost: sim.IMAPAddr, POPHost: sim.POPAddr, SMTPHost: sim.SMTPAddr, CAFile: sim.CAFile}
+	p := profile.Profile{AuthorityHost: sim.AuthorityURL, IMAPHost: sim.IMAPAddr, POPHost: sim.POPAddr, SMTPHost: sim.SMTPAddr, GraphURL: sim.GraphURL, CAFile: sim.CAFile}
 	j := prepare(t, p)
 	if !j.Environment() {
 		t.Fatal("a profile without credentials is not the environment check")
@@ -236,7 +243,7 @@ func TestEnvironmentCheck(t *testing.T) {
 	if !res.OK || res.Mode != "environment" {
 		t.Fatalf("environment check: ok=%v mode=%s %s %+v", res.OK, res.Mode, res.Verdict, res.Steps)
 	}
-	for _, name := range []string{"signin", "clock", "imap", "pop", "smtp"} {
+	for _, name := range []string{"signin", "clock", "imap", "pop", "smtp", "graph"} {
 		if s := res.Step(name); s == nil || s.Status != OK {
 			t.Errorf("step %s = %+v, want ok", name, s)
 		}
@@ -254,7 +261,8 @@ func TestEnvironmentCheckOfflineEndsWithinTimeout(t *testing.T) {
 		defer l.Close()
 		return l.Addr().String()
 	}
-	p := profile.Profile{AuthorityHost: "https://" + closed(), IMAPHost: closed(), POPHost: closed(), SMTPHost: "smtp.invalid:587", Timeout: 3 * time.Second}
+	p := profile.Profile{AuthorityHost: "https://" + closed(), IMAPHost: closed(), POPHost: closed(), SMTPHost: "smtp.invalid:587",
+		GraphURL: "https://" + closed(), Timeout: 3 * time.Second}
 	j := prepare(t, p)
 	start := time.Now()
 	res := j.Run(context.Background(), nil)
@@ -264,7 +272,7 @@ func TestEnvironmentCheckOfflineEndsWithinTimeout(t *testing.T) {
 	if res.OK {
 		t.Fatal("offline environment check passed")
 	}
-	for _, name := range []string{"signin", "imap", "pop", "smtp"} {
+	for _, name := range []string{"signin", "imap", "pop", "smtp", "graph"} {
 		if s := res.Step(name); s.Status != Fail || s.Diagnosis == nil || s.Diagnosis.ID != "network-unreachable" {
 			t.Errorf("step %s = %s %+v, want fail network-unreachable", name, s.Status, s.Diagnosis)
 		}
@@ -281,12 +289,33 @@ func TestTokenFailureSkipsProtocols(t *testing.T) {
 	if tok.Status != Fail || tok.Diagnosis.ID != "client-secret-expired" || !strings.Contains(tok.Detail, "AADSTS7000222") {
 		t.Errorf("token = %+v", tok)
 	}
-	for _, name := range []string{"claims", "imap", "pop", "smtp"} {
+	for _, name := range []string{"claims", "imap", "pop", "smtp", "graph"} {
 		if s := res.Step(name); s.Status != Skipped {
 			t.Errorf("%s = %s, want skipped", name, s.Status)
 		}
 	}
-	if !strings.HasPrefix(res.Verdict, "1 of 5 checks failed, 4 skipped — Token: ") {
+	if g := res.Step("graph-token"); g.Status != Fail || g.Diagnosis.ID != "client-secret-expired" {
+		t.Errorf("graph-token = %+v", g)
+	}
+	if !strings.HasPrefix(res.Verdict, "2 of 8 checks failed, 5 skipped — Token: ") {
 		t.Errorf("verdict = %q", res.Verdict)
+	}
+}
+
+// TestNoEventsAfterRunEnd: late reports from library goroutines (a reader
+// that reads a last BYE, an HTTP dial that lost a race) never reach the
+// face after RunEnd.
+func TestNoEventsAfterRunEnd(t *testing.T) {
+	j := prepare(t, profile.Profile{})
+	var got []Kind
+	r := &run{j: j, emitf: func(e Event) { got = append(got, e.Kind) }, steps: map[string]*StepResult{"imap": {Name: "imap"}}}
+	r.emit(Event{Kind: RunEnd})
+	r.log("imap", Info, "late", "")
+	r.timing("imap", probe.Timing{Name: "late"})
+	if len(got) != 1 || got[0] != RunEnd {
+		t.Errorf("events = %v, want only RunEnd", got)
+	}
+	if n := len(r.steps["imap"].Timings); n != 0 {
+		t.Errorf("a late timing was recorded (%d)", n)
 	}
 }

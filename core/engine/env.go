@@ -15,7 +15,7 @@ import (
 // envPlan lists the environment check's steps: sign-in endpoint, clock,
 // and each mail endpoint.
 func (j *Job) envPlan() []StepInfo {
-	return []StepInfo{{"signin", "Sign-in endpoint"}, {"clock", "Clock"}, {"imap", "IMAP"}, {"pop", "POP3"}, {"smtp", "SMTP"}}
+	return []StepInfo{{"signin", "Sign-in endpoint"}, {"clock", "Clock"}, {"imap", "IMAP"}, {"pop", "POP3"}, {"smtp", "SMTP"}, {"graph", "Graph"}}
 }
 
 // environment checks, without credentials, that this computer can reach
@@ -29,13 +29,18 @@ func (r *run) environment(ctx context.Context) {
 		defer wg.Done()
 		r.signin(ctx)
 	}()
-	for _, pr := range profile.AllProtocols {
+	for _, pr := range profile.MailProtocols {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r.reach(ctx, pr)
 		}()
 	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		r.reachGraph(ctx)
+	}()
 	wg.Wait()
 }
 
@@ -69,7 +74,7 @@ func (r *run) signin(ctx context.Context) {
 	if resp.StatusCode != http.StatusOK {
 		r.end("signin", started, Warn, fmt.Sprintf("%s answered %s (expected 200 OK)", url, resp.Status), nil)
 	} else {
-		r.end("signin", started, OK, fmt.Sprintf("%s reachable over verified TLS", r.j.cloud.AuthorityHostName()), nil)
+		r.endReached("signin", started, fmt.Sprintf("%s reachable over verified TLS", r.j.cloud.AuthorityHostName()))
 	}
 	r.clock(resp.Header.Get("Date"), received)
 }
@@ -106,8 +111,7 @@ func (r *run) reach(ctx context.Context, pr profile.Protocol) {
 	step := string(pr)
 	tr := r.transcript(step)
 	addr := r.addr(pr)
-	p := r.newProber(pr, probe.Target{Addr: addr, RootCAs: r.j.roots, Resolver: r.j.opts.Resolver, Transcript: tr,
-		OnTiming: func(tm probe.Timing) { r.timing(step, tm) }})
+	p := r.newProber(pr, r.target(step, addr, tr))
 	started := r.begin(step, fmt.Sprintf("Reaching %s (%s)", addr, pr.Title()))
 	defer func() { r.setTranscript(step, tr.Lines()) }()
 	defer p.Close()
@@ -117,11 +121,48 @@ func (r *run) reach(ctx context.Context, pr profile.Protocol) {
 	var me *probe.MechanismError
 	switch {
 	case err == nil:
-		r.end(step, started, OK, fmt.Sprintf("%s reachable over verified TLS; offers XOAUTH2", addr), nil)
+		r.endReached(step, started, fmt.Sprintf("%s reachable over verified TLS; offers XOAUTH2", addr))
 	case errors.As(err, &me):
 		d, text := r.mailDiagnosis(step, err, nil)
 		r.end(step, started, Warn, text, d)
 	default:
 		r.failMail(ctx, step, started, err, nil)
 	}
+}
+
+// reachGraph checks that Microsoft Graph answers over verified TLS. Without
+// a token Graph answers 401, which proves the path works.
+func (r *run) reachGraph(ctx context.Context) {
+	started := r.begin("graph", "Reaching "+r.j.graphURL)
+	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(cctx, http.MethodGet, r.j.graphURL+"/v1.0/organization", nil)
+	resp, err := r.httpClient("graph").Do(req)
+	if err != nil {
+		if ctx.Err() == context.Canceled {
+			r.end("graph", started, Skipped, "cancelled", nil)
+			return
+		}
+		d, text := r.netDiagnosis(probe.StageTCP, hostOf(r.j.graphURL)+":443", err, "graph")
+		if d == nil {
+			d, text = r.recognize(err.Error(), "graph"), shortNetError(err)
+		}
+		r.end("graph", started, Fail, text, d)
+		return
+	}
+	resp.Body.Close()
+	r.endReached("graph", started, fmt.Sprintf("%s reachable over verified TLS (HTTP %d without a token, as expected)", hostOf(r.j.graphURL), resp.StatusCode))
+}
+
+// endReached ends a reachability step: OK, or a warning when the TLS
+// session looked intercepted.
+func (r *run) endReached(step string, started time.Time, text string) {
+	if f := r.tlsFinding(step); f != "" {
+		d := r.diag("tls-interception", step)
+		d.Cause = "Reachable, but " + f + ". " + d.Cause
+		d.Evidence = f
+		r.end(step, started, Warn, "reachable, but "+f, d)
+		return
+	}
+	r.end(step, started, OK, text, nil)
 }

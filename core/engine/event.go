@@ -109,6 +109,8 @@ type Input struct {
 	IMAPHost      string   `json:"imap_host,omitempty"`
 	POPHost       string   `json:"pop_host,omitempty"`
 	SMTPHost      string   `json:"smtp_host,omitempty"`
+	GraphURL      string   `json:"graph_url,omitempty"`
+	SendTestMail  bool     `json:"send_test_mail,omitempty"`
 }
 
 // Step returns the named step's result, or nil.

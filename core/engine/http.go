@@ -6,9 +6,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
-	"net/url"
 	"time"
 
+	"github.com/mailoauth/mailoauth-tester/core/netenv"
 	"github.com/mailoauth/mailoauth-tester/core/probe"
 )
 
@@ -21,8 +21,11 @@ func (r *run) httpClient(step string) *http.Client {
 		tr = r.j.opts.HTTPTransport.Clone()
 	} else {
 		d := &net.Dialer{Timeout: connectTimeout, Resolver: r.j.opts.Resolver}
-		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, DialContext: d.DialContext,
+		tr = &http.Transport{Proxy: netenv.Func(), DialContext: d.DialContext,
 			TLSHandshakeTimeout: connectTimeout, ForceAttemptHTTP2: true, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}
+	}
+	if r.j.opts.DialContext != nil {
+		tr.DialContext = r.j.opts.DialContext
 	}
 	tr.TLSClientConfig = &tls.Config{RootCAs: r.j.roots, MinVersion: tls.VersionTLS12}
 	return &http.Client{Transport: &tracing{base: tr, r: r, step: step}, Timeout: tokenTimeout}
@@ -30,14 +33,36 @@ func (r *run) httpClient(step string) *http.Client {
 
 // logProxy says which proxy, if any, requests to host go through.
 func (r *run) logProxy(step, host string) {
-	u, err := url.Parse(host)
-	if err != nil {
+	if r.j.opts.HTTPTransport != nil || r.j.opts.DialContext != nil {
+		return // the caller routes connections itself
+	}
+	r.log(step, Info, netenv.For(host).Describe(), "")
+}
+
+// noteTLS checks a verified TLS session for signs of interception and
+// remembers the finding for the step.
+func (r *run) noteTLS(step, host string, st tls.ConnectionState) {
+	f := netenv.Interception(host, st)
+	if f == "" {
 		return
 	}
-	p, err := http.ProxyFromEnvironment(&http.Request{URL: u})
-	if err == nil && p != nil {
-		r.log(step, Info, "proxy "+p.Redacted(), "from the HTTPS_PROXY/HTTP_PROXY environment variables")
+	r.mu.Lock()
+	if r.tlsFindings == nil {
+		r.tlsFindings = map[string]string{}
 	}
+	first := r.tlsFindings[step] == ""
+	r.tlsFindings[step] = f
+	r.mu.Unlock()
+	if first {
+		r.log(step, Warns, "TLS inspection: "+f, "")
+	}
+}
+
+// tlsFinding returns the interception finding of a step, if any.
+func (r *run) tlsFinding(step string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tlsFindings[step]
 }
 
 type tracing struct {
@@ -68,6 +93,7 @@ func (t *tracing) RoundTrip(req *http.Request) (*http.Response, error) {
 		TLSHandshakeDone: func(st tls.ConnectionState, err error) {
 			if err == nil {
 				tm("tls", tlsStart, probe.DescribeTLS(st))
+				t.r.noteTLS(t.step, req.URL.Hostname(), st)
 			}
 		},
 	}

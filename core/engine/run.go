@@ -22,6 +22,12 @@ type run struct {
 	// serverDate is the Date header of Entra's last answer and localDate
 	// this computer's clock when it arrived.
 	serverDate, localDate time.Time
+	// tlsFindings are interception findings per step.
+	tlsFindings map[string]string
+	// closed is set when RunEnd is delivered. Background goroutines of the
+	// libraries (a reader reading a last BYE, an HTTP dial that lost the
+	// race) may still report afterwards; those reports are dropped.
+	closed bool
 }
 
 // Run executes the job and returns its result. emit (may be nil) receives
@@ -60,12 +66,21 @@ func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
 		if s.Status == Waiting || s.Status == Running {
 			s.Status, s.Detail = Skipped, "not finished: "+reasonText(ctx)
 		}
-		res.Steps = append(res.Steps, *s)
+		res.Steps = append(res.Steps, deepCopy(*s))
 	}
 	r.mu.Unlock()
 	res.OK, res.Verdict = verdict(res)
 	r.emit(Event{Kind: RunEnd, Level: levelOf(res.OK), Text: res.Verdict, Duration: res.Duration, Result: res})
 	return res
+}
+
+// deepCopy detaches a step result from the run's own slices, which late
+// reports could otherwise still append to.
+func deepCopy(s StepResult) StepResult {
+	s.Timings = append([]probe.Timing(nil), s.Timings...)
+	s.Transcript = append([]probe.Line(nil), s.Transcript...)
+	s.Messages = append([]string(nil), s.Messages...)
+	return s
 }
 
 func reasonText(ctx context.Context) string {
@@ -101,6 +116,12 @@ func (r *run) emit(e Event) {
 	e.Detail = r.j.scrub.Scrub(e.Detail)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	if e.Kind == RunEnd {
+		r.closed = true
+	}
 	if r.emitf != nil {
 		r.emitf(e)
 	}
@@ -126,7 +147,7 @@ func (r *run) log(step string, lvl Level, text, detail string) {
 // timing logs a probe timing and keeps it in the step's result.
 func (r *run) timing(step string, t probe.Timing) {
 	r.mu.Lock()
-	if s := r.steps[step]; s != nil {
+	if s := r.steps[step]; s != nil && !r.closed {
 		s.Timings = append(s.Timings, t)
 	}
 	r.mu.Unlock()

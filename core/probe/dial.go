@@ -57,10 +57,16 @@ type Target struct {
 	Addr     string // host:port
 	RootCAs  *x509.CertPool
 	Resolver *net.Resolver // nil = net.DefaultResolver
+	// Dial, when set, replaces DNS and TCP (tests route real host names to
+	// the simulated tenant with it).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// OnTiming, when set, is called as each stage completes.
 	OnTiming func(Timing)
 	// Transcript receives the protocol conversation, already masked.
 	Transcript *Transcript
+	// OnTLS, when set, receives each verified TLS session (for the
+	// interception check).
+	OnTLS func(host string, st tls.ConnectionState)
 }
 
 func (t *Target) host() string {
@@ -92,6 +98,14 @@ func (t *Target) dialTCP(ctx context.Context) (net.Conn, error) {
 		return nil, &NetError{Stage: StageDNS, Addr: t.Addr, Err: err}
 	}
 	start := time.Now()
+	if t.Dial != nil {
+		conn, err := t.Dial(ctx, "tcp", t.Addr)
+		if err != nil {
+			return nil, &NetError{Stage: StageTCP, Addr: t.Addr, Err: err}
+		}
+		t.timing("tcp", start, conn.RemoteAddr().String())
+		return conn, nil
+	}
 	var ips []net.IP
 	if ip := net.ParseIP(host); ip != nil {
 		ips = []net.IP{ip}
@@ -146,6 +160,9 @@ func (t *Target) handshake(ctx context.Context, conn net.Conn) (*tls.Conn, error
 		return nil, &NetError{Stage: StageTLS, Addr: t.Addr, Err: err}
 	}
 	t.timing("tls", start, DescribeTLS(tc.ConnectionState()))
+	if t.OnTLS != nil {
+		t.OnTLS(t.host(), tc.ConnectionState())
+	}
 	return tc, nil
 }
 

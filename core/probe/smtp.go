@@ -23,6 +23,10 @@ type SMTP struct {
 	Target
 	User string
 	Mech Mechanism
+	// SendTest, when set, sends one short message from User to User after
+	// AUTH (MAIL FROM, RCPT TO, DATA). Off by default: a test must not
+	// send mail unless asked.
+	SendTest bool
 
 	c   *smtp.Client
 	raw net.Conn
@@ -69,6 +73,9 @@ func (p *SMTP) Connect(ctx context.Context) error {
 		return &NetError{Stage: StageTLS, Addr: p.Addr, Err: ctxErr(ctx, err)}
 	}
 	p.timing("tls", start, DescribeTLS(st)+"; EHLO again")
+	if p.OnTLS != nil {
+		p.OnTLS(p.host(), st)
+	}
 	p.c = c
 	if !c.SupportsAuth(string(p.Mech)) {
 		_, mechs := c.Extension("AUTH")
@@ -95,13 +102,55 @@ func (p *SMTP) Login(ctx context.Context, token string) (string, error) {
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
 	}
 	summary := "AUTH " + string(p.Mech) + " accepted for " + p.User + " (no mail sent)"
-	p.timing("auth", start, summary)
+	p.timing("auth", start, "AUTH "+string(p.Mech)+" accepted for "+p.User)
+	if p.SendTest {
+		if err := p.send(); err != nil {
+			return "", err
+		}
+		summary = "AUTH " + string(p.Mech) + " accepted for " + p.User + "; test message sent to " + p.User
+	}
 	start = time.Now()
 	if err := p.c.Quit(); err == nil {
 		p.timing("quit", start, "")
 	}
 	return summary, nil
 }
+
+// send delivers the test message; a refusal is a *CommandError.
+func (p *SMTP) send() error {
+	start := time.Now()
+	fail := func(cmd string, err error) error {
+		var se *smtp.SMTPError
+		if errors.As(err, &se) {
+			return &CommandError{Protocol: "smtp", Command: cmd, Reply: smtpReply(se), Err: err}
+		}
+		return &NetError{Stage: StageCommand, Addr: p.Addr, Err: err}
+	}
+	if err := p.c.Mail(p.User, nil); err != nil {
+		return fail("MAIL FROM", err)
+	}
+	if err := p.c.Rcpt(p.User, nil); err != nil {
+		return fail("RCPT TO", err)
+	}
+	w, err := p.c.Data()
+	if err != nil {
+		return fail("DATA", err)
+	}
+	msg := "From: <" + p.User + ">\r\nTo: <" + p.User + ">\r\nSubject: " + TestSubject + "\r\n" +
+		"Date: " + time.Now().Format(time.RFC1123Z) + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"This message was sent by Mail OAuth Tester to prove that the app can send mail as this mailbox over SMTP.\r\nIt can be deleted.\r\n"
+	if _, err := w.Write([]byte(msg)); err != nil {
+		return fail("DATA", err)
+	}
+	if err := w.Close(); err != nil {
+		return fail("DATA", err)
+	}
+	p.timing("send", start, "test message sent to "+p.User)
+	return nil
+}
+
+// TestSubject is the subject of every test message the tester sends.
+const TestSubject = "Mail OAuth Tester: test message"
 
 func smtpReply(e *smtp.SMTPError) string {
 	s := fmt.Sprintf("%d", e.Code)

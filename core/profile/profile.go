@@ -24,13 +24,17 @@ type Protocol string
 
 // Protocols.
 const (
-	IMAP Protocol = "imap"
-	POP  Protocol = "pop"
-	SMTP Protocol = "smtp"
+	IMAP  Protocol = "imap"
+	POP   Protocol = "pop"
+	SMTP  Protocol = "smtp"
+	Graph Protocol = "graph"
 )
 
 // AllProtocols lists the protocols in the order they are shown.
-var AllProtocols = []Protocol{IMAP, POP, SMTP}
+var AllProtocols = []Protocol{IMAP, POP, SMTP, Graph}
+
+// MailProtocols are the protocols that log in with XOAUTH2/OAUTHBEARER.
+var MailProtocols = []Protocol{IMAP, POP, SMTP}
 
 // Title is the protocol's display name.
 func (p Protocol) Title() string {
@@ -41,6 +45,8 @@ func (p Protocol) Title() string {
 		return "POP3"
 	case SMTP:
 		return "SMTP"
+	case Graph:
+		return "Graph"
 	}
 	return strings.ToUpper(string(p))
 }
@@ -81,7 +87,10 @@ type Profile struct {
 	IMAPHost      string // override host:port
 	POPHost       string
 	SMTPHost      string
+	GraphURL      string // override of the cloud's Graph endpoint, https URL
 	CAFile        string // extra trusted roots (PEM); system roots stay trusted
+
+	SendTestMail bool // send one test message to the mailbox itself over SMTP and Graph
 
 	Timeout    time.Duration // whole run; 0 = DefaultTimeout
 	Transcript bool          // include masked protocol transcripts in the log
@@ -101,6 +110,7 @@ func Normalize(p Profile) Profile {
 	p.IMAPHost = Clean(p.IMAPHost)
 	p.POPHost = Clean(p.POPHost)
 	p.SMTPHost = Clean(p.SMTPHost)
+	p.GraphURL = Clean(p.GraphURL)
 	p.CAFile = Clean(p.CAFile)
 	p.Flow = Flow(strings.ToLower(Clean(string(p.Flow))))
 	p.Mechanism = Mechanism(strings.ToLower(Clean(string(p.Mechanism))))

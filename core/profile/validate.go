@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailoauth/mailoauth-tester/core/cloud"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
 )
 
@@ -45,6 +46,7 @@ const (
 	FieldIMAPHost     = "imap-host"
 	FieldPOPHost      = "pop-host"
 	FieldSMTPHost     = "smtp-host"
+	FieldGraphURL     = "graph-url"
 	FieldCAFile       = "ca-file"
 	FieldTimeout      = "timeout"
 )
@@ -265,13 +267,13 @@ func validateChoices(p Profile, add addFunc) {
 		add(FieldFlow, Error, "", fmt.Sprintf("flow %q is not supported", p.Flow), "use client-credentials")
 	}
 	if len(p.Protocols) == 0 {
-		add(FieldProtocols, Error, "", "no protocol selected", "choose at least one of imap, pop, smtp")
+		add(FieldProtocols, Error, "", "no protocol selected", "choose at least one of imap, pop, smtp, graph")
 	}
 	for _, pr := range p.Protocols {
 		switch pr {
-		case IMAP, POP, SMTP:
+		case IMAP, POP, SMTP, Graph:
 		default:
-			add(FieldProtocols, Error, "", fmt.Sprintf("unknown protocol %q", pr), "choose from imap, pop, smtp")
+			add(FieldProtocols, Error, "", fmt.Sprintf("unknown protocol %q", pr), "choose from imap, pop, smtp, graph")
 		}
 	}
 	switch p.Mechanism {
@@ -279,25 +281,14 @@ func validateChoices(p Profile, add addFunc) {
 	default:
 		add(FieldMechanism, Error, "", fmt.Sprintf("unknown mechanism %q", p.Mechanism), "use xoauth2 (what Exchange Online offers) or oauthbearer")
 	}
-	if p.Cloud != "global" {
-		add(FieldCloud, Error, "", fmt.Sprintf("unknown cloud %q", p.Cloud), "use global")
+	if _, err := cloud.Lookup(p.Cloud); err != nil {
+		add(FieldCloud, Error, "", fmt.Sprintf("unknown cloud %q", p.Cloud), "use one of "+strings.Join(cloud.Names(), ", "))
 	}
 }
 
 func validateEndpoints(p Profile, add addFunc) {
-	if p.AuthorityHost != "" {
-		u, err := url.Parse(p.AuthorityHost)
-		switch {
-		case err != nil || u.Host == "":
-			add(FieldAuthority, Error, "", fmt.Sprintf("authority host %q is not a URL", p.AuthorityHost), "use a URL such as https://login.microsoftonline.com")
-		case u.Scheme != "https":
-			add(FieldAuthority, Error, "", fmt.Sprintf("authority host %q must use https", p.AuthorityHost), "use https://…")
-		case strings.Trim(u.Path, "/") != "":
-			add(FieldAuthority, Error, "", fmt.Sprintf("authority host %q has a path; the tenant goes in --tenant", p.AuthorityHost), "use only scheme and host, e.g. https://login.microsoftonline.com")
-		case validPort(u.Port()) != "":
-			add(FieldAuthority, Error, "", fmt.Sprintf("authority host %q: %s", p.AuthorityHost, validPort(u.Port())), "use a port from 1 to 65535")
-		}
-	}
+	validateHTTPS(add, FieldAuthority, "authority host", p.AuthorityHost, "https://login.microsoftonline.com", "the tenant goes in the tenant field")
+	validateHTTPS(add, FieldGraphURL, "Graph URL", p.GraphURL, "https://graph.microsoft.com", "the version and mailbox are added by the tester")
 	for _, h := range []struct{ field, val string }{{FieldIMAPHost, p.IMAPHost}, {FieldPOPHost, p.POPHost}, {FieldSMTPHost, p.SMTPHost}} {
 		if h.val == "" {
 			continue
@@ -310,6 +301,24 @@ func validateEndpoints(p Profile, add addFunc) {
 		if _, err := os.Stat(p.CAFile); err != nil {
 			add(FieldCAFile, Error, "", fmt.Sprintf("CA file %q cannot be read: %v", p.CAFile, errText(err)), "give the path of a PEM file with the extra root certificates")
 		}
+	}
+}
+
+// validateHTTPS checks an https base URL without a path.
+func validateHTTPS(add addFunc, field, what, v, example, pathHint string) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	switch {
+	case err != nil || u.Host == "":
+		add(field, Error, "", fmt.Sprintf("%s %q is not a URL", what, v), "use a URL such as "+example)
+	case u.Scheme != "https":
+		add(field, Error, "", fmt.Sprintf("%s %q must use https", what, v), "use https://…")
+	case strings.Trim(u.Path, "/") != "":
+		add(field, Error, "", fmt.Sprintf("%s %q has a path; %s", what, v, pathHint), "use only scheme and host, e.g. "+example)
+	case validPort(u.Port()) != "":
+		add(field, Error, "", fmt.Sprintf("%s %q: %s", what, v, validPort(u.Port())), "use a port from 1 to 65535")
 	}
 }
 
@@ -354,7 +363,7 @@ func ValidateEnvironment(p Profile) Problems {
 	var ps Problems
 	for _, pr := range Validate(p) {
 		switch pr.Field {
-		case FieldCloud, FieldAuthority, FieldIMAPHost, FieldPOPHost, FieldSMTPHost, FieldCAFile, FieldTimeout:
+		case FieldCloud, FieldAuthority, FieldIMAPHost, FieldPOPHost, FieldSMTPHost, FieldGraphURL, FieldCAFile, FieldTimeout:
 			ps = append(ps, pr)
 		}
 	}

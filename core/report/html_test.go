@@ -28,9 +28,9 @@ func htmlResult() *engine.Result {
 			{Name: "claims", Title: "Claims", Status: engine.OK, Duration: time.Millisecond, Detail: "roles SMTP.SendAsApp"},
 			{Name: "smtp", Title: "SMTP", Status: engine.Fail, Duration: 800 * time.Millisecond, Detail: "535 5.7.139 for " + testMbox + " with " + testSecret,
 				Diagnosis: &diagnose.Diagnosis{ID: "smtp-auth-disabled", Title: "SMTP AUTH is disabled",
-					Cause: "SMTP AUTH is off <script>alert(1)</script> for **" + testMbox + "**.",
-					Fix:   []string{"Run `Set-CASMailbox -Identity '" + testMbox + "'`", "Wait **15 minutes**"},
-					Links: []diagnose.Link{{Title: "Portal", URL: "https://portal.azure.com/#view/x/appId/" + testClient}},
+					Cause:  "SMTP AUTH is off <script>alert(1)</script> for **" + testMbox + "**.",
+					Fix:    []string{"Run `Set-CASMailbox -Identity '" + testMbox + "'`", "Wait **15 minutes**"},
+					Links:  []diagnose.Link{{Title: "Portal", URL: "https://portal.azure.com/#view/x/appId/" + testClient}},
 					Script: "Set-CASMailbox -Identity '" + testMbox + "' -SmtpClientAuthenticationDisabled $false"}},
 		},
 	}

@@ -47,7 +47,7 @@ func (t *Tenant) writeAADError(w http.ResponseWriter, r *http.Request, e *aadErr
 		Timestamp:     ts,
 		TraceID:       trace,
 		CorrelationID: corr,
-		ErrorURI:      "https://login.microsoftonline.com/error?code=" + code,
+		ErrorURI:      "https://" + t.cloud.loginHosts[0] + "/error?code=" + code,
 	})
 }
 
@@ -141,6 +141,14 @@ func errScopeNotDefault(scope string) *aadError {
 func errResourceNotFound(resource, tenantName string) *aadError {
 	return &aadError{http.StatusBadRequest, "invalid_resource", 500011, fmt.Sprintf(
 		"The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.", resource, tenantName)}
+}
+
+// errCrossCloud is the answer of another cloud's login host (for example
+// login.microsoftonline.com for a GCC High tenant) to a confidential
+// client's token request. Text: Entra's AADSTS error-code table.
+func errCrossCloud() *aadError {
+	return &aadError{http.StatusBadRequest, "invalid_request", 900382,
+		"Confidential Client is not supported in Cross Cloud request."}
 }
 
 func errServer(err error) *aadError {

@@ -53,9 +53,6 @@ type accessClaims struct {
 	XMSTcdt        int64    `json:"xms_tcdt"`
 }
 
-// issuer returns the v1.0 token issuer for tenant tid.
-func issuer(tid string) string { return "https://sts.windows.net/" + tid + "/" }
-
 // mintAccessToken signs an app-only token for app on resource. acr is "1"
 // for a secret and "2" for a certificate. The caller holds t.mu.
 func (t *Tenant) mintAccessToken(app *App, resource, acr string, now time.Time) (string, error) {
@@ -63,7 +60,7 @@ func (t *Tenant) mintAccessToken(app *App, resource, acr string, now time.Time) 
 	roles := slices.Clone(app.roles(resource))
 	claims := accessClaims{
 		Aud:            resource,
-		Iss:            issuer(tid),
+		Iss:            t.cloud.issuer(tid),
 		Iat:            now.Add(-5 * time.Minute).Unix(),
 		Nbf:            now.Add(-5 * time.Minute).Unix(),
 		Exp:            now.Add(accessTokenLifetime).Unix(),
@@ -71,7 +68,7 @@ func (t *Tenant) mintAccessToken(app *App, resource, acr string, now time.Time) 
 		AppDisplayName: app.DisplayName,
 		AppID:          app.ClientID,
 		AppIDACR:       acr,
-		IDP:            issuer(tid),
+		IDP:            t.cloud.issuer(tid),
 		IDTyp:          "app",
 		OID:            app.ServicePrincipalID,
 		RH:             "1.AXkA" + base64.RawURLEncoding.EncodeToString(randBytes(48)) + ".",
@@ -137,12 +134,12 @@ func (t *Tenant) decide(proto, user, token string) decision {
 		return fail("token signature invalid: %v", err)
 	}
 	tid := t.state.Directory.ID
-	if p.claimString("iss") != issuer(tid) || p.claimString("tid") != tid {
+	if p.claimString("iss") != t.cloud.issuer(tid) || p.claimString("tid") != tid {
 		return fail("token issued for tenant %q, not this tenant", p.claimString("tid"))
 	}
 	aud := p.claimString("aud")
-	if aud != ResourceExchange && aud != ResourceExchangeLegacy {
-		return fail("token audience %q is not Exchange Online", aud)
+	if !t.cloud.isExchange(aud) {
+		return fail("token audience %q is not Exchange Online in the %s cloud", aud, t.cloud.name)
 	}
 	now := t.now().Unix()
 	if nbf, ok := p.claimTime("nbf"); !ok || now < nbf {
@@ -162,6 +159,9 @@ func (t *Tenant) decide(proto, user, token string) decision {
 	mb := t.state.mailbox(user)
 	if mb == nil {
 		return fail("mailbox %q does not exist", user)
+	}
+	if !mb.ExchangeOnline {
+		return fail("%q has no Exchange Online mailbox (unlicensed or on-premises)", mb.Address)
 	}
 	if !app.FullAccess[strings.ToLower(mb.Address)] {
 		return fail("service principal of app %q has no FullAccess on %q", app.ClientID, mb.Address)

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"crypto/x509"
 	"encoding/hex"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -31,7 +32,7 @@ func checkSecret(app *App, secret string, now time.Time) *aadError {
 // certificate whose key verifies the PS256/RS256 signature; iss and sub are
 // the client ID, aud is this tenant's token endpoint, and now lies within
 // nbf..exp. pathTenant is the tenant as the client wrote it in the URL.
-func (t *Tenant) checkAssertion(app *App, tid, pathTenant, typ, assertion string, now int64) *aadError {
+func (t *Tenant) checkAssertion(r *http.Request, app *App, tid, pathTenant, typ, assertion string, now int64) *aadError {
 	if typ != assertionType {
 		return errAssertionType()
 	}
@@ -68,7 +69,7 @@ func (t *Tenant) checkAssertion(app *App, tid, pathTenant, typ, assertion string
 		return errAssertionIssuer()
 	}
 	aud := p.claimString("aud")
-	if !t.validAudience(aud, tid, pathTenant) {
+	if !t.validAudience(r, aud, tid, pathTenant) {
 		return errAssertionAudience(aud)
 	}
 	exp, okExp := p.claimTime("exp")
@@ -83,14 +84,18 @@ func (t *Tenant) checkAssertion(app *App, tid, pathTenant, typ, assertion string
 	return nil
 }
 
-// validAudience accepts the token endpoint URL (v2.0 or v1.0) written with
-// the tenant ID, the domain or the tenant as it appeared in the request.
-func (t *Tenant) validAudience(aud, tid, pathTenant string) bool {
+// validAudience accepts the token endpoint URL (v2.0 or v1.0) on
+// AuthorityURL or on the host the request addressed, written with the
+// tenant ID, the domain or the tenant as it appeared in the request. The
+// caller holds t.mu.
+func (t *Tenant) validAudience(r *http.Request, aud, tid, pathTenant string) bool {
 	aud = strings.ToLower(strings.TrimSuffix(aud, "/"))
-	for _, tenant := range []string{tid, t.state.Directory.Domain, pathTenant} {
-		for _, path := range []string{"/oauth2/v2.0/token", "/oauth2/token"} {
-			if aud == strings.ToLower(t.endpoint(tenant, path)) {
-				return true
+	for _, base := range []string{t.AuthorityURL, t.requestBase(r)} {
+		for _, tenant := range []string{tid, t.state.Directory.Domain, pathTenant} {
+			for _, path := range []string{"/oauth2/v2.0/token", "/oauth2/token"} {
+				if aud == strings.ToLower(base+"/"+tenant+path) {
+					return true
+				}
 			}
 		}
 	}

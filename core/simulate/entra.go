@@ -21,9 +21,6 @@ const (
 	clockSkew = 5 * 60
 )
 
-// knownResources are the resource URIs a ".default" scope may name.
-var knownResources = []string{ResourceExchange, ResourceExchangeLegacy, ResourceGraph}
-
 // oidcScopes are accepted and ignored in a client-credentials scope list.
 var oidcScopes = []string{"openid", "profile", "offline_access", "email"}
 
@@ -35,6 +32,10 @@ func (t *Tenant) authorityHandler() http.Handler {
 	mux.HandleFunc("GET /{tenant}/discovery/v2.0/keys", t.handleKeys)
 	mux.HandleFunc("GET /{tenant}/discovery/keys", t.handleKeys)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", t.handleToken)
+	mux.HandleFunc("GET /common/userrealm/{user}", t.handleUserRealm)
+	mux.HandleFunc("GET /common/UserRealm/{user}", t.handleUserRealm)
+	mux.HandleFunc("GET /common/userrealm/", t.handleUserRealm)
+	mux.HandleFunc("GET /common/UserRealm/", t.handleUserRealm)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "The resource you are looking for has been removed, had its name changed, or is temporarily unavailable.", http.StatusNotFound)
 	})
@@ -50,15 +51,21 @@ var (
 	dnsRe  = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
-// resolveTenant maps a path tenant (GUID or domain, any case) to the tenant
-// ID, or returns AADSTS90002 / AADSTS900023 as Entra does.
-func (t *Tenant) resolveTenant(seg string) (string, *aadError) {
+// resolveTenant maps a path tenant (GUID or verified domain, any case) to
+// the tenant ID, or returns AADSTS90002 / AADSTS900023 as Entra does.
+// Discovery works across clouds (login.microsoftonline.com knows a GCC High
+// tenant and answers its metadata with cloud_instance_name
+// microsoftonline.us); handleToken refuses cross-cloud token requests.
+func (t *Tenant) resolveTenant(r *http.Request, seg string) (string, *aadError) {
 	s := strings.ToLower(seg)
 	t.mu.Lock()
-	dir := t.state.Directory
+	id, ok := t.state.Directory.ID, false
+	if s == strings.ToLower(id) || s == strings.ToLower(t.state.Directory.Domain) || t.state.domain(s) != nil {
+		ok = true
+	}
 	t.mu.Unlock()
-	if s == strings.ToLower(dir.ID) || s == strings.ToLower(dir.Domain) {
-		return dir.ID, nil
+	if ok {
+		return id, nil
 	}
 	if guidRe.MatchString(s) || (len(s) <= 253 && dnsRe.MatchString(s)) {
 		return "", errTenantNotFound(seg)
@@ -66,33 +73,41 @@ func (t *Tenant) resolveTenant(seg string) (string, *aadError) {
 	return "", errTenantInvalid(seg)
 }
 
-// endpoint builds an absolute URL on the authority for tenant tid.
-func (t *Tenant) endpoint(tid, path string) string {
-	return t.AuthorityURL + "/" + tid + path
+// endpoint builds an absolute URL for tenant tid on the host the request
+// addressed.
+func (t *Tenant) endpoint(r *http.Request, tid, path string) string {
+	return t.requestBase(r) + "/" + tid + path
 }
 
 // handleOpenIDConfig serves the v2.0 OpenID Connect metadata.
 // For the multi-tenant aliases (common, organizations, consumers) it
 // answers like Entra: the endpoints under the alias and the issuer as the
-// template ".../{tenantid}/v2.0".
+// template ".../{tenantid}/v2.0". Every URL is on the host the client
+// addressed, and the cloud fields follow Options.Cloud.
 func (t *Tenant) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
 	seg := r.PathValue("tenant")
+	base := t.requestBase(r)
 	tid, issuer := "", ""
 	switch strings.ToLower(seg) {
 	case "common", "organizations", "consumers":
-		tid, issuer = strings.ToLower(seg), t.AuthorityURL+"/{tenantid}/v2.0"
+		tid, issuer = strings.ToLower(seg), base+"/{tenantid}/v2.0"
 	default:
 		var aerr *aadError
-		if tid, aerr = t.resolveTenant(seg); aerr != nil {
+		if tid, aerr = t.resolveTenant(r, seg); aerr != nil {
 			t.writeAADError(w, r, aerr)
 			return
 		}
-		issuer = t.endpoint(tid, "/v2.0")
+		issuer = t.endpoint(r, tid, "/v2.0")
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"token_endpoint":                        t.endpoint(tid, "/oauth2/v2.0/token"),
+	c := t.cloud
+	var regionScope any = c.regionScope
+	if tid == "common" || tid == "organizations" || tid == "consumers" {
+		regionScope = nil
+	}
+	cfg := map[string]any{
+		"token_endpoint":                        t.endpoint(r, tid, "/oauth2/v2.0/token"),
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
-		"jwks_uri":                              t.endpoint(tid, "/discovery/v2.0/keys"),
+		"jwks_uri":                              t.endpoint(r, tid, "/discovery/v2.0/keys"),
 		"response_modes_supported":              []string{"query", "fragment", "form_post"},
 		"subject_types_supported":               []string{"pairwise"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
@@ -100,25 +115,29 @@ func (t *Tenant) handleOpenIDConfig(w http.ResponseWriter, r *http.Request) {
 		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
 		"issuer":                                issuer,
 		"request_uri_parameter_supported":       false,
-		"userinfo_endpoint":                     t.AuthorityURL + "/oidc/userinfo",
-		"authorization_endpoint":                t.endpoint(tid, "/oauth2/v2.0/authorize"),
-		"device_authorization_endpoint":         t.endpoint(tid, "/oauth2/v2.0/devicecode"),
+		"userinfo_endpoint":                     "https://" + c.msgraphHost + "/oidc/userinfo",
+		"authorization_endpoint":                t.endpoint(r, tid, "/oauth2/v2.0/authorize"),
+		"device_authorization_endpoint":         t.endpoint(r, tid, "/oauth2/v2.0/devicecode"),
 		"http_logout_supported":                 true,
 		"frontchannel_logout_supported":         true,
-		"end_session_endpoint":                  t.endpoint(tid, "/oauth2/v2.0/logout"),
+		"end_session_endpoint":                  t.endpoint(r, tid, "/oauth2/v2.0/logout"),
 		"claims_supported":                      []string{"sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name", "msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash", "c_hash", "email"},
-		"kerberos_endpoint":                     t.endpoint(tid, "/kerberos"),
-		"tenant_region_scope":                   "EU",
-		"cloud_instance_name":                   "microsoftonline.com",
-		"cloud_graph_host_name":                 "graph.windows.net",
-		"msgraph_host":                          "graph.microsoft.com",
-		"rbac_url":                              "https://pas.windows.net",
-	})
+		"kerberos_endpoint":                     t.endpoint(r, tid, "/kerberos"),
+		"tenant_region_scope":                   regionScope,
+		"cloud_instance_name":                   c.instanceName,
+		"cloud_graph_host_name":                 c.aadGraphHost,
+		"msgraph_host":                          c.msgraphHost,
+		"rbac_url":                              c.rbacURL,
+	}
+	if c.regionSubScope != "" && regionScope != nil {
+		cfg["tenant_region_sub_scope"] = c.regionSubScope
+	}
+	writeJSON(w, http.StatusOK, cfg)
 }
 
 // handleKeys serves the JWKS with the token-signing key.
 func (t *Tenant) handleKeys(w http.ResponseWriter, r *http.Request) {
-	tid, aerr := t.resolveTenant(r.PathValue("tenant"))
+	tid, aerr := t.resolveTenant(r, r.PathValue("tenant"))
 	if aerr != nil {
 		t.writeAADError(w, r, aerr)
 		return
@@ -133,13 +152,20 @@ func (t *Tenant) handleKeys(w http.ResponseWriter, r *http.Request) {
 		"n":      base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
 		"e":      base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
 		"x5c":    []string{base64.StdEncoding.EncodeToString(t.pki.signCert.Raw)},
-		"issuer": t.endpoint(tid, "/v2.0"),
+		"issuer": t.endpoint(r, tid, "/v2.0"),
 	}}})
 }
 
-// handleInstanceDiscovery answers MSAL's instance discovery for this host.
+// handleInstanceDiscovery answers MSAL's instance discovery for the host
+// the client addressed, with the cloud's other login hosts as aliases when
+// that host is one of them.
 func (t *Tenant) handleInstanceDiscovery(w http.ResponseWriter, r *http.Request) {
-	host := strings.TrimPrefix(t.AuthorityURL, "https://")
+	base := t.requestBase(r)
+	host := strings.TrimPrefix(base, "https://")
+	aliases := []string{host}
+	if slices.Contains(t.cloud.loginHosts, host) {
+		aliases = slices.Clone(t.cloud.loginHosts)
+	}
 	tenant := "common"
 	if u, err := url.Parse(r.URL.Query().Get("authorization_endpoint")); err == nil {
 		if seg := strings.Split(strings.Trim(u.Path, "/"), "/"); seg[0] != "" {
@@ -147,12 +173,12 @@ func (t *Tenant) handleInstanceDiscovery(w http.ResponseWriter, r *http.Request)
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"tenant_discovery_endpoint": t.AuthorityURL + "/" + tenant + "/v2.0/.well-known/openid-configuration",
+		"tenant_discovery_endpoint": base + "/" + tenant + "/v2.0/.well-known/openid-configuration",
 		"api-version":               "1.1",
 		"metadata": []map[string]any{{
 			"preferred_network": host,
 			"preferred_cache":   host,
-			"aliases":           []string{host},
+			"aliases":           aliases,
 		}},
 	})
 }
@@ -164,9 +190,13 @@ func (t *Tenant) handleToken(w http.ResponseWriter, r *http.Request) {
 		t.writeAADError(w, r, errMissingParam("grant_type"))
 		return
 	}
-	tid, aerr := t.resolveTenant(r.PathValue("tenant"))
+	tid, aerr := t.resolveTenant(r, r.PathValue("tenant"))
 	if aerr != nil {
 		t.writeAADError(w, r, aerr)
+		return
+	}
+	if t.cloud.foreignLoginHost(requestHostname(r)) {
+		t.writeAADError(w, r, errCrossCloud())
 		return
 	}
 	form := r.PostForm
@@ -217,7 +247,7 @@ func (t *Tenant) clientCredentials(r *http.Request, tid string) (string, *aadErr
 	var acr string
 	switch secret, assertion := form.Get("client_secret"), form.Get("client_assertion"); {
 	case assertion != "":
-		if aerr := t.checkAssertion(app, tid, r.PathValue("tenant"), form.Get("client_assertion_type"), assertion, now.Unix()); aerr != nil {
+		if aerr := t.checkAssertion(r, app, tid, r.PathValue("tenant"), form.Get("client_assertion_type"), assertion, now.Unix()); aerr != nil {
 			return "", aerr
 		}
 		acr = "2"
@@ -255,7 +285,7 @@ func (t *Tenant) parseScope(scope string) (string, *aadError) {
 		if !ok {
 			return "", errScopeNotDefault(s)
 		}
-		if !slices.Contains(knownResources, res) {
+		if !t.cloud.isExchange(res) && !t.cloud.isGraph(res) {
 			return "", errResourceNotFound(res, t.state.Directory.DisplayName)
 		}
 		if resource == "" {

@@ -117,8 +117,8 @@ func TestTokenResources(t *testing.T) {
 	if c["aud"] != ResourceGraph {
 		t.Errorf("aud = %v, want %s", c["aud"], ResourceGraph)
 	}
-	if _, ok := c["roles"]; ok {
-		t.Errorf("Graph token has roles %v, want no roles claim", c["roles"])
+	if roles, _ := c["roles"].([]any); !slices.Equal(roles, []any{PermMailRead, PermMailSend}) {
+		t.Errorf("Graph token roles = %v, want [Mail.Read Mail.Send]", c["roles"])
 	}
 	tok, err = acquire(t, app, "https://outlook.office.com/.default")
 	if err != nil {

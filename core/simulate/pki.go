@@ -78,8 +78,9 @@ func newPKI(now time.Time) (*pki, error) {
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		// The Microsoft names let tests route real host names to the fakes.
-		DNSNames: []string{"localhost", "login.microsoftonline.com", "outlook.office365.com", "smtp.office365.com", "graph.microsoft.com"},
+		// The Microsoft names of every cloud let clients route real host
+		// names to the fakes.
+		DNSNames: serverDNSNames(),
 	}
 	srvCert, err := createCert(srvTmpl, p.caCert, srvKey.Public(), caKey)
 	if err != nil {

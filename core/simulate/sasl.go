@@ -106,13 +106,13 @@ func (t *Tenant) errorChallenge(mech string) string {
 			Status string `json:"status"`
 			Scope  string `json:"scope"`
 			OpenID string `json:"openid-configuration"`
-		}{"invalid_token", ResourceExchange + "/.default", t.endpoint(t.TenantID, "/v2.0/.well-known/openid-configuration")}
+		}{"invalid_token", t.ExchangeResource + "/.default", t.AuthorityURL + "/" + t.TenantID + "/v2.0/.well-known/openid-configuration"}
 	} else {
 		v = struct {
 			Status  string `json:"status"`
 			Schemes string `json:"schemes"`
 			Scope   string `json:"scope"`
-		}{"401", "bearer", ResourceExchange + "/.default"}
+		}{"401", "bearer", t.ExchangeResource + "/.default"}
 	}
 	b, _ := json.Marshal(v)
 	return base64.StdEncoding.EncodeToString(b)

@@ -1,7 +1,9 @@
 // Package simulate runs a simulated Microsoft 365 tenant on loopback: an
-// Entra ID token authority over HTTPS and Exchange Online IMAP (implicit
-// TLS), POP3 (implicit TLS) and SMTP (STARTTLS) servers that check OAuth2
-// bearer tokens the way Exchange does and answer with Exchange's own texts.
+// Entra ID token authority over HTTPS, Exchange Online IMAP (implicit TLS),
+// POP3 (implicit TLS) and SMTP (STARTTLS) servers, and a Microsoft Graph
+// v1.0 mail endpoint over HTTPS, all checking OAuth2 bearer tokens the way
+// Microsoft does and answering with Microsoft's own texts. Options.Cloud
+// switches the names to a national cloud (GCC High, DoD, China).
 //
 // Every test and the demo mode use it instead of Microsoft's services:
 //
@@ -66,6 +68,11 @@ type Options struct {
 	// IdleTimeout is how long the mail servers wait for a client line
 	// before they hang up; 0 means 60 seconds, like a real server.
 	IdleTimeout time.Duration
+	// Cloud is "" or CloudGlobal (default), CloudUSGov, CloudUSGovDoD or
+	// CloudChina. It selects the Exchange and Graph resource URIs the
+	// authority and the servers accept, the token issuer and the
+	// openid-configuration and realm fields.
+	Cloud string
 }
 
 // Stats counts what reached the simulated services.
@@ -75,6 +82,8 @@ type Stats struct {
 	IMAP              int // connections accepted by the IMAP server
 	POP               int // connections accepted by the POP3 server
 	SMTP              int // connections accepted by the SMTP server
+	Graph             int // TCP connections accepted by the Graph server
+	GraphRequests     int // HTTP requests served by the Graph server
 }
 
 // Tenant is a running simulated tenant. The exported fields are what a user
@@ -89,6 +98,9 @@ type Tenant struct {
 	ClientSecret string // client secret value (40 characters, contains "~")
 	SecretID     string // the secret's ID GUID (not usable as a secret)
 	Mailbox      string // mailbox address to open
+	// MailboxObjectID is the mailbox user's Entra object ID; Graph accepts
+	// it in place of Mailbox in /users/{id}.
+	MailboxObjectID string
 
 	CAFile string // PEM of the CA that signed the servers' certificate
 	CAPEM  []byte // contents of CAFile
@@ -102,11 +114,26 @@ type Tenant struct {
 	IMAPAddr     string // "127.0.0.1:PORT", implicit TLS
 	POPAddr      string // "127.0.0.1:PORT", implicit TLS
 	SMTPAddr     string // "127.0.0.1:PORT", plain with STARTTLS
+	// GraphURL is the Microsoft Graph stand-in, "https://127.0.0.1:PORT";
+	// requests go to GraphURL + "/v1.0/users/{id}/...".
+	GraphURL string
 
 	Dialect string // DialectExchange or DialectDovecot
 
+	// Cloud is the effective cloud name (CloudGlobal, CloudUSGov, ...).
+	Cloud string
+	// ExchangeResource is the cloud's Exchange Online resource URI; the
+	// client-credentials scope is ExchangeResource + "/.default".
+	ExchangeResource string
+	// GraphResource is the cloud's Microsoft Graph resource URI.
+	GraphResource string
+	// LoginHost is the cloud's Entra host (login.microsoftonline.com, ...),
+	// for clients that route real host names to AuthorityURL.
+	LoginHost string
+
 	now     func() time.Time
 	latency time.Duration
+	cloud   *cloudProfile
 	pki     *pki
 	id      identity
 	tlsConf *tls.Config
@@ -119,18 +146,22 @@ type Tenant struct {
 	rejections map[string]string
 
 	authorityConns, authorityReqs, imapConns, popConns, smtpConns atomic.Int64
+	graphConns, graphReqs                                         atomic.Int64
 
 	httpSrv   *http.Server
 	httpDone  chan struct{}
+	graphSrv  *http.Server
+	graphDone chan struct{}
 	servers   []*lineServer
 	closeOnce sync.Once
 	closeErr  error
 }
 
 // Start generates keys and certificates, writes the credential files and
-// starts the authority and the three mail servers on 127.0.0.1. It returns
-// an error for an unknown scenario or dialect, or when a listener or file
-// cannot be created. Call Close to stop everything.
+// starts the authority, the three mail servers and the Graph server on
+// 127.0.0.1. It returns an error for an unknown scenario, dialect or cloud,
+// or when a listener or file cannot be created. Call Close to stop
+// everything.
 func Start(opts Options) (*Tenant, error) {
 	def, err := lookupScenario(opts.Scenario)
 	if err != nil {
@@ -143,6 +174,10 @@ func Start(opts Options) (*Tenant, error) {
 	case DialectExchange, DialectDovecot:
 	default:
 		return nil, fmt.Errorf("simulate: unknown dialect %q", opts.Dialect)
+	}
+	cloud, err := lookupCloud(opts.Cloud)
+	if err != nil {
+		return nil, err
 	}
 	now := opts.Now
 	if now == nil {
@@ -160,10 +195,14 @@ func Start(opts Options) (*Tenant, error) {
 		Dialect:    dialect,
 		now:        now,
 		latency:    opts.Latency,
+		cloud:      cloud,
 		pki:        p,
 		rejections: map[string]string{},
 		httpDone:   make(chan struct{}),
+		graphDone:  make(chan struct{}),
 	}
+	t.Cloud, t.ExchangeResource, t.GraphResource = cloud.name, cloud.exchange[0], cloud.graph
+	t.LoginHost = cloud.loginHosts[0]
 	t.id = identity{
 		tenantID:    newGUID(),
 		domain:      "contoso-sim.onmicrosoft.com",
@@ -174,11 +213,13 @@ func Start(opts Options) (*Tenant, error) {
 		secretID:    newGUID(),
 		secret:      newSecretValue(),
 		mailbox:     "support@contoso-sim.onmicrosoft.com",
+		mailboxOID:  newGUID(),
 		cert:        p.appCert,
 		otherCert:   p.otherCert,
 	}
 	t.TenantID, t.TenantDomain, t.ClientID, t.AppName = t.id.tenantID, t.id.domain, t.id.clientID, t.id.appName
 	t.ClientSecret, t.SecretID, t.Mailbox = t.id.secret, t.id.secretID, t.id.mailbox
+	t.MailboxObjectID = t.id.mailboxOID
 	t.CAPEM, t.CertThumbprint = p.caPEM, thumbprintSHA1(p.appCert)
 	t.PFXPassword = "Sim-" + randString(16, alnum)
 	t.tlsConf = &tls.Config{Certificates: []tls.Certificate{p.serverTLS}, MinVersion: tls.VersionTLS12}
@@ -202,7 +243,7 @@ func Start(opts Options) (*Tenant, error) {
 	return t, nil
 }
 
-// listen opens the four listeners and starts serving.
+// listen opens the five listeners and starts serving.
 func (t *Tenant) listen(idle time.Duration) error {
 	authLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -219,6 +260,23 @@ func (t *Tenant) listen(idle time.Duration) error {
 	go func() {
 		defer close(t.httpDone)
 		_ = t.httpSrv.Serve(tlsLn)
+	}()
+
+	graphLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("simulate: listen: %w", err)
+	}
+	t.GraphURL = "https://" + graphLn.Addr().String()
+	t.graphSrv = &http.Server{
+		Handler:           t.graphHandler(),
+		ReadHeaderTimeout: idle,
+		IdleTimeout:       idle,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	graphTLS := tls.NewListener(&countingListener{Listener: graphLn, d: t.latency, count: &t.graphConns}, t.tlsConf)
+	go func() {
+		defer close(t.graphDone)
+		_ = t.graphSrv.Serve(graphTLS)
 	}()
 
 	mail := []struct {
@@ -260,6 +318,12 @@ func (t *Tenant) Close() error {
 				errs = append(errs, err)
 			}
 			<-t.httpDone
+		}
+		if t.graphSrv != nil {
+			if err := t.graphSrv.Close(); err != nil {
+				errs = append(errs, err)
+			}
+			<-t.graphDone
 		}
 		for _, s := range t.servers {
 			if err := s.close(); err != nil && !errors.Is(err, net.ErrClosed) {
@@ -362,7 +426,8 @@ func (t *Tenant) LastRejection(proto string) string {
 }
 
 // SentMessages returns how many messages the mailbox has submitted over
-// SMTP, or -1 when the mailbox does not exist.
+// SMTP, or -1 when the mailbox does not exist. Graph sends are counted by
+// GraphSends.
 func (t *Tenant) SentMessages(mailbox string) int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -370,6 +435,32 @@ func (t *Tenant) SentMessages(mailbox string) int {
 		return mb.Sent
 	}
 	return -1
+}
+
+// GraphSends returns how many messages Graph sendMail accepted for the
+// mailbox (address or object ID), or -1 when the mailbox does not exist.
+func (t *Tenant) GraphSends(mailbox string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if mb := t.state.mailboxByID(mailbox); mb != nil {
+		return len(mb.GraphSent)
+	}
+	return -1
+}
+
+// GraphSent returns a copy of the messages Graph sendMail accepted for the
+// mailbox, oldest first.
+func (t *Tenant) GraphSent(mailbox string) []GraphMessage {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if mb := t.state.mailboxByID(mailbox); mb != nil {
+		out := slices.Clone(mb.GraphSent)
+		for i := range out {
+			out[i].To = slices.Clone(out[i].To)
+		}
+		return out
+	}
+	return nil
 }
 
 // Connections returns how many connections and requests each service has
@@ -381,6 +472,8 @@ func (t *Tenant) Connections() Stats {
 		IMAP:              int(t.imapConns.Load()),
 		POP:               int(t.popConns.Load()),
 		SMTP:              int(t.smtpConns.Load()),
+		Graph:             int(t.graphConns.Load()),
+		GraphRequests:     int(t.graphReqs.Load()),
 	}
 }
 

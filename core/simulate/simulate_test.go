@@ -20,6 +20,8 @@ func TestScenariosCatalogue(t *testing.T) {
 		"exchange-sp-missing": "exchange-service-principal-missing", "mailbox-permission-missing": "exchange-service-principal-missing",
 		"imap-disabled": "mailbox-not-connected", "pop-disabled": "mailbox-not-connected", "smtp-auth-disabled": "smtp-auth-disabled",
 		"cert-not-registered": "certificate-not-registered", "app-disabled": "app-disabled",
+		"graph-access-policy": "graph-access-policy", "graph-permission-missing": "graph-permission-denied",
+		"graph-mailbox-missing": "mailbox-not-found", "graph-throttled": "", "federated-domain": "federated-password-grant",
 	}
 	got := Scenarios()
 	if len(got) != len(want) || got[0].Name != "ok" {
@@ -28,6 +30,9 @@ func TestScenariosCatalogue(t *testing.T) {
 	for _, s := range got {
 		if w, ok := want[s.Name]; !ok || w != s.WantID {
 			t.Errorf("scenario %q WantID = %q, want %q", s.Name, s.WantID, w)
+		}
+		if s.UserFlowsOnly != (s.Name == "federated-domain") {
+			t.Errorf("scenario %q UserFlowsOnly = %v", s.Name, s.UserFlowsOnly)
 		}
 		if s.Title == "" || s.Description == "" {
 			t.Errorf("scenario %q lacks a title or description", s.Name)

@@ -21,6 +21,27 @@ const (
 	RoleSMTP = "SMTP.SendAsApp"
 )
 
+// Microsoft Graph mail permissions (application roles or delegated scopes)
+// the Graph server checks. Reading the inbox folder needs one of
+// PermMailReadBasic, PermMailReadBasicAll, PermMailRead or
+// PermMailReadWrite; sendMail needs PermMailSend.
+const (
+	PermMailReadBasic    = "Mail.ReadBasic"
+	PermMailReadBasicAll = "Mail.ReadBasic.All"
+	PermMailRead         = "Mail.Read"
+	PermMailReadWrite    = "Mail.ReadWrite"
+	PermMailSend         = "Mail.Send"
+)
+
+// Access rights of an Exchange application access policy
+// (New-ApplicationAccessPolicy -AccessRight).
+const (
+	// AccessRestrict lets the app reach only the listed mailboxes.
+	AccessRestrict = "RestrictAccess"
+	// AccessDeny blocks the app from the listed mailboxes.
+	AccessDeny = "DenyAccess"
+)
+
 // State is the simulated directory and mailbox store: one tenant, its app
 // registrations and its mailboxes. Scenarios are functions that edit a clean
 // baseline State. Delegated flows (users, refresh tokens, device codes, Graph
@@ -34,6 +55,16 @@ type State struct {
 	Apps map[string]*App
 	// Mailboxes are keyed by lower-case SMTP address.
 	Mailboxes map[string]*Mailbox
+	// GraphThrottle makes Microsoft Graph answer 429 ApplicationThrottled.
+	GraphThrottle GraphThrottle
+}
+
+// GraphThrottle configures Graph throttling: the next Remaining Graph
+// requests that would otherwise succeed answer 429 with Retry-After
+// RetryAfterSeconds; each throttled request decrements Remaining.
+type GraphThrottle struct {
+	Remaining         int
+	RetryAfterSeconds int
 }
 
 // Directory describes the Entra ID tenant itself.
@@ -43,6 +74,21 @@ type Directory struct {
 	DisplayName string // organisation name shown in some AADSTS texts
 	// SMTPAuthDisabled mirrors Set-TransportConfig -SmtpClientAuthenticationDisabled $true.
 	SMTPAuthDisabled bool
+	// Domains are the tenant's verified domains keyed by lower-case name,
+	// the initial Domain included. Tenant discovery, token requests and the
+	// user realm endpoint recognise them.
+	Domains map[string]*Domain
+}
+
+// Domain is one verified domain of the tenant.
+type Domain struct {
+	Name string
+	// Federated makes sign-ins for the domain go to an external identity
+	// provider (ADFS): the user realm answers "Federated".
+	Federated bool
+	// FederationBrandName is the name the realm shows; for a federated
+	// domain the brand of the identity provider.
+	FederationBrandName string
 }
 
 // App is one app registration together with its service principal in the
@@ -66,6 +112,36 @@ type App struct {
 	// FullAccess lists the lower-case addresses of mailboxes the Exchange
 	// service principal has FullAccess on (Add-MailboxPermission).
 	FullAccess map[string]bool
+	// DelegatedScopes are the consented delegated permissions per resource
+	// URI. They never appear in app-only tokens.
+	DelegatedScopes map[string][]string
+	// AccessPolicy is the Exchange application access policy scoped to the
+	// app, or nil. It applies to Microsoft Graph (and EWS), not to
+	// IMAP/POP/SMTP.
+	AccessPolicy *AccessPolicy
+}
+
+// AccessPolicy is an Exchange Online application access policy
+// (New-ApplicationAccessPolicy). With AccessRestrict the app may open only
+// the Mailboxes (an empty set denies everything); with AccessDeny it may
+// open every mailbox except them.
+type AccessPolicy struct {
+	AccessRight string // AccessRestrict or AccessDeny
+	// Mailboxes are lower-case SMTP addresses (members of the policy's
+	// scope group).
+	Mailboxes map[string]bool
+}
+
+// allows reports whether the policy lets the app open the mailbox address.
+func (p *AccessPolicy) allows(address string) bool {
+	if p == nil {
+		return true
+	}
+	in := p.Mailboxes[strings.ToLower(address)]
+	if p.AccessRight == AccessDeny {
+		return !in
+	}
+	return in
 }
 
 // Secret is one client secret of an app registration. Value is secret.
@@ -77,19 +153,38 @@ type Secret struct {
 
 // Mailbox is an Exchange Online mailbox.
 type Mailbox struct {
-	Address         string
+	Address string
+	// ObjectID is the user's Entra object ID; Graph accepts it in place of
+	// the address.
+	ObjectID string
+	// ExchangeOnline is false when the user has no Exchange Online mailbox
+	// (no licence, hosted on-premises, or soft-deleted): Graph answers 404
+	// MailboxNotEnabledForRESTAPI and IMAP/POP/SMTP logins fail.
+	ExchangeOnline  bool
 	IMAPEnabled     bool // Set-CASMailbox -ImapEnabled
 	POPEnabled      bool // Set-CASMailbox -PopEnabled
 	SMTPAuthEnabled bool // Set-CASMailbox -SmtpClientAuthenticationDisabled $false
 	Inbox           []Message
 	// Sent counts messages accepted over SMTP from this mailbox.
 	Sent int
+	// GraphSent records the messages submitted with Graph sendMail.
+	GraphSent []GraphMessage
+}
+
+// GraphMessage is one message accepted by Graph sendMail.
+type GraphMessage struct {
+	Subject         string
+	To              []string // every recipient address (to, cc, bcc)
+	SaveToSentItems bool
 }
 
 // Message is one message in a mailbox folder.
 type Message struct {
 	UID  uint32
 	Body []byte // RFC 5322 text with CRLF line ends
+	// Seen marks a read message. Graph's unreadItemCount counts the others;
+	// the IMAP and POP servers do not report read state.
+	Seen bool
 }
 
 // app returns the registration for clientID, or nil.
@@ -102,13 +197,44 @@ func (s *State) mailbox(address string) *Mailbox {
 	return s.Mailboxes[strings.ToLower(address)]
 }
 
-// roles returns the roles granted to app on resource; the legacy Exchange
-// resource shares the grants of outlook.office365.com.
-func (a *App) roles(resource string) []string {
-	if resource == ResourceExchangeLegacy {
-		resource = ResourceExchange
+// mailboxByID returns the mailbox whose address or object ID is id
+// (case-insensitive), or nil.
+func (s *State) mailboxByID(id string) *Mailbox {
+	if mb := s.mailbox(id); mb != nil {
+		return mb
 	}
-	return a.Roles[resource]
+	for _, mb := range s.Mailboxes {
+		if mb.ObjectID != "" && strings.EqualFold(mb.ObjectID, id) {
+			return mb
+		}
+	}
+	return nil
+}
+
+// domain returns the tenant's verified domain name, or nil.
+func (s *State) domain(name string) *Domain {
+	return s.Directory.Domains[strings.ToLower(name)]
+}
+
+// roleKey maps a resource URI of any cloud to the key App.Roles uses: every
+// Exchange Online resource shares the grants of ResourceExchange, every
+// Microsoft Graph resource those of ResourceGraph.
+func roleKey(resource string) string {
+	r := strings.TrimSuffix(resource, "/")
+	for _, c := range cloudProfiles {
+		switch {
+		case c.isExchange(r):
+			return ResourceExchange
+		case c.isGraph(r):
+			return ResourceGraph
+		}
+	}
+	return r
+}
+
+// roles returns the roles granted to app on resource (see roleKey).
+func (a *App) roles(resource string) []string {
+	return a.Roles[roleKey(resource)]
 }
 
 // identity is what a Tenant prints for the user to paste; it never changes
@@ -117,7 +243,7 @@ type identity struct {
 	tenantID, domain, displayName string
 	clientID, appName, spID       string
 	secretID, secret              string
-	mailbox                       string
+	mailbox, mailboxOID           string
 	cert                          *x509.Certificate // the printed certificate
 	otherCert                     *x509.Certificate // same key, different thumbprint
 }
@@ -137,12 +263,16 @@ func baseline(id identity, now time.Time) *State {
 		Certificates: []*x509.Certificate{id.cert},
 		Roles: map[string][]string{
 			ResourceExchange: {RoleIMAP, RolePOP, RoleSMTP},
+			ResourceGraph:    {PermMailRead, PermMailSend},
 		},
 		ExchangeServicePrincipal: true,
 		FullAccess:               map[string]bool{strings.ToLower(id.mailbox): true},
+		DelegatedScopes:          map[string][]string{},
 	}
 	mb := &Mailbox{
 		Address:         id.mailbox,
+		ObjectID:        id.mailboxOID,
+		ExchangeOnline:  true,
 		IMAPEnabled:     true,
 		POPEnabled:      true,
 		SMTPAuthEnabled: true,
@@ -153,6 +283,9 @@ func baseline(id identity, now time.Time) *State {
 			ID:          id.tenantID,
 			Domain:      id.domain,
 			DisplayName: id.displayName,
+			Domains: map[string]*Domain{strings.ToLower(id.domain): {
+				Name: id.domain, FederationBrandName: id.displayName,
+			}},
 		},
 		Apps:      map[string]*App{strings.ToLower(app.ClientID): app},
 		Mailboxes: map[string]*Mailbox{strings.ToLower(mb.Address): mb},
@@ -175,7 +308,8 @@ func sampleMessages(to string, now time.Time) []Message {
 			"\r\n" +
 			"This message lives in a simulated Exchange Online mailbox.\r\n" +
 			".A line that starts with a dot, to exercise dot-stuffing.\r\n"
-		msgs[i] = Message{UID: uint32(i + 1), Body: []byte(body)}
+		// The older messages have been read, the newest has not.
+		msgs[i] = Message{UID: uint32(i + 1), Body: []byte(body), Seen: i < len(subjects)-1}
 	}
 	return msgs
 }
