@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailoauth/mailoauth-tester/core/engine"
+	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/report"
+)
+
+// onRunButton is Test now, or Cancel while a run is on.
+func (u *UI) onRunButton() {
+	if u.running {
+		u.onCancel()
+		return
+	}
+	u.onTestNow()
+}
+
+// onTestNow validates the form with the engine and starts a run. With
+// every field empty the engine runs the environment check.
+func (u *UI) onTestNow() {
+	if u.running {
+		return
+	}
+	if local := u.form.localProblems(); len(local) > 0 {
+		u.form.attempt(nil)
+		u.banner.set(bannerError, "Fix the highlighted field before testing — nothing was sent")
+		return
+	}
+	p := u.form.profile()
+	job, problems := u.opts.Prepare(p)
+	u.form.attempt(problems)
+	if job == nil {
+		n := len(problems.Errors())
+		u.banner.set(bannerError, fmt.Sprintf("Fix %d highlighted %s before testing — nothing was sent", n, plural(n, "field", "fields")))
+		return
+	}
+	u.start(job, p)
+}
+
+// start runs job on a goroutine; its events come back through the stream.
+func (u *UI) start(job Job, p profile.Profile) {
+	ctx, cancel := context.WithCancel(context.Background())
+	u.running, u.cancel, u.result = true, cancel, nil
+	u.scrub = job.Scrubber()
+	u.ids = []string{p.Tenant, p.ClientID, p.Mailbox}
+	u.checks.setPlan(job.Plan())
+	u.log.clear()
+	u.log.commit()
+	u.diags.clear()
+	u.showDiagnoses(false)
+	u.banner.set(bannerInfo, "Testing…")
+	u.win.SetTitle(AppTitle + " — testing…")
+	u.status.SetText("")
+	u.setRunning(true)
+	u.savePrefs()
+	emit := u.stream.push
+	go func() {
+		job.Run(ctx, emit)
+		u.stream.flush() // deliver the end at once rather than after the interval
+	}()
+}
+
+// onCancel cancels the run; the engine ends it promptly and its RunEnd
+// restores the form.
+func (u *UI) onCancel() {
+	if !u.running {
+		return
+	}
+	cancel := u.cancel
+	u.runButton.Disable()
+	u.runButton.SetText("Cancelling…")
+	// Last: once cancelled, the run may end and redraw at once (in the
+	// test driver, on the run's goroutine).
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// setRunning swaps Test now and Cancel and locks the form.
+func (u *UI) setRunning(on bool) {
+	u.form.setEnabled(!on)
+	u.runButton.Enable()
+	if on {
+		u.runButton.SetText("Cancel")
+		u.runButton.SetIcon(theme.CancelIcon())
+		u.runButton.Importance = widget.MediumImportance
+		u.copyButton.Disable()
+		u.saveButton.Disable()
+	} else {
+		u.runButton.SetText("Test now")
+		u.runButton.SetIcon(theme.MediaPlayIcon())
+		u.runButton.Importance = widget.HighImportance
+	}
+	u.runButton.Refresh()
+}
+
+// deliver draws a batch of events: one list refresh per batch.
+func (u *UI) deliver(evs []engine.Event) {
+	var end *engine.Result
+	for _, e := range evs {
+		u.apply(e)
+		if e.Kind == engine.RunEnd {
+			end = e.Result
+		}
+	}
+	u.log.commit()
+	if end != nil {
+		u.finish(end)
+	}
+	if u.onDelivered != nil {
+		u.onDelivered()
+	}
+	if end != nil && u.onFinished != nil {
+		u.onFinished()
+	}
+}
+
+func (u *UI) apply(e engine.Event) {
+	switch e.Kind {
+	case engine.RunStart:
+		if len(e.Steps) > 0 {
+			u.checks.setPlan(e.Steps)
+		}
+	case engine.StepStart:
+		u.checks.update(e.Step, engine.Running, "", e.Text)
+	case engine.StepEnd:
+		u.checks.update(e.Step, e.Status, stepDuration(e), e.Text)
+		if e.Diagnosis != nil && (e.Status == engine.Fail || e.Status == engine.Warn) {
+			title := e.Step
+			if r := u.checks.byName[e.Step]; r != nil {
+				title = r.title
+			}
+			u.diags.add(finding{title: title, status: e.Status, detail: e.Text, d: e.Diagnosis})
+			u.showDiagnoses(true)
+		}
+	}
+	u.log.add(e)
+}
+
+// finish shows a finished run and unlocks the form.
+func (u *UI) finish(res *engine.Result) {
+	u.running = false
+	if u.cancel != nil {
+		u.cancel()
+		u.cancel = nil
+	}
+	u.result = res
+	u.checks.finish(res)
+	u.setRunning(false)
+	u.copyButton.Enable()
+	u.saveButton.Enable()
+	u.showResult(res)
+}
+
+// showResult puts the verdict in the banner and the window title.
+func (u *UI) showResult(res *engine.Result) {
+	kind := bannerError
+	switch {
+	case res.Cancelled:
+		kind = bannerWarning
+	case res.OK:
+		kind = bannerSuccess
+		for _, s := range res.Steps {
+			if s.Status == engine.Warn {
+				kind = bannerWarning
+			}
+		}
+	}
+	verdict := u.redact(res.Verdict)
+	u.banner.set(kind, verdict)
+	u.win.SetTitle(AppTitle + " — " + verdict)
+}
+
+// markdown is the report for the clipboard, redacted like the window.
+func (u *UI) markdown() string {
+	if u.result == nil {
+		return ""
+	}
+	return report.Markdown(u.result, u.reportOptions())
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

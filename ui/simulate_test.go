@@ -1,0 +1,90 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/mailoauth/mailoauth-tester/core/engine"
+)
+
+// TestDemoWithTheRealEngine drives the real engine against the simulated
+// tenant in this process, through the Demo menu's code path.
+func TestDemoWithTheRealEngine(t *testing.T) {
+	tests := []struct {
+		scenario string
+		ok       bool
+		verdict  string
+		diag     string
+	}{
+		{"ok", true, "All ", ""},
+		{"smtp-auth-disabled", false, "", "smtp-auth-disabled"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario, func(t *testing.T) {
+			h := newHarness(t, nil)
+			h.u.StartDemo(tt.scenario)
+			select {
+			case err := <-h.demo:
+				if err != nil {
+					t.Fatalf("StartDemo(%s) = %v", tt.scenario, err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("the simulated tenant did not start")
+			}
+			secret := h.u.sim.ClientSecret
+			if got := h.u.form.secret.Text; got != secret || !h.u.form.secret.Password {
+				t.Fatal("the demo did not put its secret in the password entry")
+			}
+			h.u.form.transcript.SetChecked(true)
+			test.Tap(h.u.runButton)
+			h.wait(h.finished, "the run against the simulated tenant")
+
+			res := h.u.result
+			if res.OK != tt.ok || !strings.HasPrefix(res.Verdict, tt.verdict) {
+				t.Fatalf("verdict = %v %q, want %v %q", res.OK, res.Verdict, tt.ok, tt.verdict)
+			}
+			if !strings.HasPrefix(h.win.Title(), AppTitle+" — "+tt.verdict) {
+				t.Errorf("title = %q", h.win.Title())
+			}
+			if tt.diag != "" {
+				var ids []string
+				for _, f := range h.u.diags.found {
+					ids = append(ids, f.d.ID)
+				}
+				if len(ids) == 0 || !strings.Contains(strings.Join(ids, " "), tt.diag) {
+					t.Errorf("diagnosis cards = %v, want %s among them", ids, tt.diag)
+				}
+				if !strings.Contains(res.Verdict, "failed") {
+					t.Errorf("verdict %q does not say what failed", res.Verdict)
+				}
+			}
+			log := h.u.log.text()
+			if !strings.Contains(log, "AUTHENTICATE") && !strings.Contains(log, "AUTH XOAUTH2") {
+				t.Errorf("the log has no transcript:\n%s", log)
+			}
+			test.Tap(h.u.copyButton)
+			h.u.savePrefs()
+			for where, text := range h.everything() {
+				if strings.Contains(text, secret) {
+					t.Errorf("%s contains the simulated secret", where)
+				}
+				for _, tok := range h.u.sim.IssuedTokens() {
+					if strings.Contains(text, tok) {
+						t.Errorf("%s contains an access token", where)
+					}
+				}
+			}
+			if got := h.app.Preferences().String(prefAuthority); got != "" {
+				t.Errorf("the demo's authority %q was remembered", got)
+			}
+			for _, r := range h.u.checks.rows {
+				if r.status == engine.Waiting || r.status == engine.Running {
+					t.Errorf("step %s still %s", r.name, r.status)
+				}
+			}
+		})
+	}
+}
