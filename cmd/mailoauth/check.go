@@ -17,7 +17,8 @@ import (
 type checkFlags struct {
 	tenant, clientID, mailbox, flow, protocols, mech string
 	cert, certPasswordEnv, secretEnv                 string
-	secretStdin                                      bool
+	secretStdin, passwordStdin                       bool
+	user, passwordEnv, redirectURI, provider, scope  string
 	authority, imapHost, popHost, smtpHost, caFile   string
 	graphURL, cloud                                  string
 	timeout                                          time.Duration
@@ -28,7 +29,17 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.tenant, "tenant", "", "Directory (tenant) ID or domain, e.g. contoso.onmicrosoft.com")
 	fs.StringVar(&f.clientID, "client-id", "", "Application (client) ID of the app registration")
 	fs.StringVar(&f.mailbox, "mailbox", "", "mailbox to open, e.g. support@contoso.com")
-	fs.StringVar(&f.flow, "flow", string(profile.ClientCredentials), "sign-in flow: client-credentials")
+	var flows []string
+	for _, fl := range profile.AllFlows {
+		flows = append(flows, string(fl))
+	}
+	fs.StringVar(&f.flow, "flow", string(profile.ClientCredentials), "sign-in flow: "+strings.Join(flows, ", "))
+	fs.StringVar(&f.user, "user", "", "sign in as this user (delegated flows); default: the mailbox. Use it to open a shared mailbox as its delegate")
+	fs.StringVar(&f.passwordEnv, "password-env", "", "name of the environment variable holding the user's password or app password (flows password, app-password)")
+	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
+	fs.StringVar(&f.redirectURI, "redirect-uri", "", "redirect URI registered on the app (auth-code; optional fixed loopback for interactive)")
+	fs.StringVar(&f.provider, "provider", "", "app-password provider: microsoft365 (default), outlook.com, gmail, custom")
+	fs.StringVar(&f.scope, "scope", "", "advanced: space-separated scopes to request instead of the flow's own")
 	fs.StringVar(&f.protocols, "protocols", "imap,pop,smtp", "comma-separated protocols to test: imap, pop, smtp, graph")
 	fs.StringVar(&f.mech, "mech", "xoauth2", "SASL mechanism: xoauth2 or oauthbearer")
 	fs.StringVar(&f.cert, "cert", "", "client certificate instead of a secret: PEM (certificate + key) or PFX/P12 file")
@@ -73,6 +84,10 @@ func runCheck(ctx context.Context, args []string, st *streams) int {
 		Mechanism: profile.Mechanism(f.mech), Cloud: f.cloud, CertFile: f.cert,
 		AuthorityHost: f.authority, IMAPHost: f.imapHost, POPHost: f.popHost, SMTPHost: f.smtpHost, CAFile: f.caFile,
 		GraphURL: f.graphURL, SendTestMail: f.sendTestMail, Timeout: f.timeout, Transcript: f.verbose,
+		User: f.user, RedirectURI: f.redirectURI, Provider: f.provider,
+	}
+	if f.scope != "" {
+		p.Scopes = strings.Fields(f.scope)
 	}
 	if f.timeout == 0 {
 		fmt.Fprintf(st.err, "mailoauth: %s: timeout 0s leaves no time for a sign-in — use a positive duration such as 20s\n", profile.FieldTimeout)
@@ -88,7 +103,8 @@ func runCheck(ctx context.Context, args []string, st *streams) int {
 			return code
 		}
 	}
-	job, problems := engine.Prepare(p, engine.Options{})
+	opts := engine.Options{OpenURL: st.openURL, Paste: pasteFrom(st)}
+	job, problems := engine.Prepare(p, opts)
 	if len(problems) > 0 {
 		for _, pr := range problems {
 			fmt.Fprintf(st.err, "mailoauth: %s\n", pr)
@@ -96,9 +112,10 @@ func runCheck(ctx context.Context, args []string, st *streams) int {
 		return exitUsage
 	}
 	pr := newPrinter(st.out, f.verbose, job)
+	pr.prompts = st.err
 	emit := pr.event
 	if f.jsonOut {
-		emit = nil
+		emit = pr.promptsOnly
 	}
 	res := job.Run(ctx, emit)
 	if f.jsonOut {
@@ -133,6 +150,16 @@ func readSecrets(p *profile.Profile, f *checkFlags, st *streams) int {
 		}
 		p.CertPassword = v
 	}
+	flow := profile.Flow(strings.ToLower(strings.TrimSpace(f.flow)))
+	if flow == profile.Password || flow == profile.AppPassword {
+		if code := readPassword(p, f, st, bad); code != exitOK {
+			return code
+		}
+	}
+	if flow == profile.Interactive || flow == profile.DeviceCode || flow == profile.AppPassword ||
+		(flow == profile.Password && f.secretEnv == "" && !f.secretStdin) {
+		return exitOK // no client secret in these flows
+	}
 	if f.cert != "" {
 		if f.secretEnv != "" || f.secretStdin {
 			return bad(profile.FieldSecret, "give either --cert or a client secret, not both")
@@ -164,6 +191,68 @@ func readSecrets(p *profile.Profile, f *checkFlags, st *streams) int {
 		return bad(profile.FieldSecret, "no client secret given — use --secret-env NAME, --secret-stdin, or run in a terminal to be asked (or use --cert)")
 	}
 	return exitOK
+}
+
+// readPassword fills the user's password from the environment, standard
+// input or a prompt; never from the command line.
+func readPassword(p *profile.Profile, f *checkFlags, st *streams, bad func(field, msg string) int) int {
+	switch {
+	case f.passwordEnv != "" && f.passwordStdin:
+		return bad(profile.FieldPassword, "give either --password-env or --password-stdin, not both")
+	case f.passwordStdin && f.secretStdin:
+		return bad(profile.FieldPassword, "standard input can carry only one secret: use --password-env or --secret-env for the other")
+	case f.passwordEnv != "":
+		v, ok := lookup(st, f.passwordEnv)
+		if !ok {
+			return bad(profile.FieldPassword, fmt.Sprintf("environment variable %s is empty or not set", f.passwordEnv))
+		}
+		p.Password = v
+	case f.passwordStdin:
+		v, err := readLine(st.in)
+		if err != nil && err != io.EOF {
+			return bad(profile.FieldPassword, "cannot read standard input: "+err.Error())
+		}
+		p.Password = v
+	case st.readSecret != nil:
+		v, err := st.readSecret("Password for " + p.SignInUser() + " (input hidden): ")
+		if err != nil {
+			return bad(profile.FieldPassword, "cannot read the password: "+err.Error())
+		}
+		p.Password = v
+	default:
+		return bad(profile.FieldPassword, "no password given — use --password-env NAME, --password-stdin, or run in a terminal to be asked")
+	}
+	return exitOK
+}
+
+// pasteFrom asks on stderr for the redirected address (authorization-code
+// flow with a redirect URI that is not this computer) and reads one line
+// of standard input.
+func pasteFrom(st *streams) func(ctx context.Context, pr engine.Prompt) (string, error) {
+	if st.in == nil {
+		return nil
+	}
+	return func(ctx context.Context, pr engine.Prompt) (string, error) {
+		fmt.Fprintf(st.err, "\n%s\nPaste it here and press Enter:\n> ", pr.Message)
+		lines := make(chan string, 1)
+		errs := make(chan error, 1)
+		go func() {
+			l, err := readLine(st.in)
+			if err != nil && l == "" {
+				errs <- err
+				return
+			}
+			lines <- l
+		}()
+		select {
+		case l := <-lines:
+			return l, nil
+		case err := <-errs:
+			return "", fmt.Errorf("no answer on standard input: %w", err)
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
 }
 
 func lookup(st *streams, name string) (string, bool) {

@@ -37,6 +37,8 @@ type streams struct {
 	// readSecret prompts on the terminal without echo; nil when stdin is
 	// not a terminal.
 	readSecret func(prompt string) (string, error)
+	// openURL opens sign-in pages; nil means the system browser.
+	openURL func(url string) error
 }
 
 func systemStreams() *streams {

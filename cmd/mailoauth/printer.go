@@ -14,6 +14,7 @@ import (
 // transcripts too.
 type printer struct {
 	w       io.Writer
+	prompts io.Writer // where prompts for the user go (stderr)
 	verbose bool
 	rd      *report.Redactor
 	titles  map[string]string
@@ -23,8 +24,18 @@ func newPrinter(w io.Writer, verbose bool, job *engine.Job) *printer {
 	return &printer{w: w, verbose: verbose, rd: report.NewRedactor(report.Options{Scrubber: job.Scrubber()}), titles: map[string]string{}}
 }
 
+// promptsOnly is the printer for --json runs: only what the user must act
+// on is printed (on stderr), so stdout stays one JSON document.
+func (p *printer) promptsOnly(e engine.Event) {
+	if e.Kind == engine.PromptEvent {
+		p.event(e)
+	}
+}
+
 func (p *printer) event(e engine.Event) {
 	switch e.Kind {
+	case engine.PromptEvent:
+		p.prompt(e.Prompt)
 	case engine.RunStart:
 		for _, s := range e.Steps {
 			p.titles[s.Name] = s.Title
@@ -50,5 +61,30 @@ func (p *printer) event(e engine.Event) {
 	case engine.RunEnd:
 		fmt.Fprintln(p.w, strings.Repeat("─", 60))
 		fmt.Fprintln(p.w, p.rd.Redact(e.Text))
+	}
+}
+
+// prompt shows what the user must do to go on, on stderr, prominently.
+func (p *printer) prompt(pr *engine.Prompt) {
+	if pr == nil || p.prompts == nil {
+		return
+	}
+	switch pr.Kind {
+	case engine.PromptDeviceCode:
+		lines := []string{"To sign in, open " + pr.URL, "and enter the code:   " + pr.Code}
+		if !pr.Expires.IsZero() {
+			lines = append(lines, fmt.Sprintf("(the code expires at %s)", pr.Expires.Local().Format("15:04:05")))
+		}
+		width := 0
+		for _, l := range lines {
+			width = max(width, len([]rune(l)))
+		}
+		fmt.Fprintf(p.prompts, "\n  ┌%s┐\n", strings.Repeat("─", width+2))
+		for _, l := range lines {
+			fmt.Fprintf(p.prompts, "  │ %s%s │\n", l, strings.Repeat(" ", width-len([]rune(l))))
+		}
+		fmt.Fprintf(p.prompts, "  └%s┘\n\n", strings.Repeat("─", width+2))
+	case engine.PromptBrowser:
+		fmt.Fprintf(p.prompts, "Sign in in the browser window that just opened. If none opened, open:\n  %s\n", pr.URL)
 	}
 }

@@ -18,9 +18,12 @@ import (
 // Token is an access token and what is known about it. AccessToken is a
 // secret.
 type Token struct {
-	AccessToken string
-	ExpiresOn   time.Time
-	FromCache   bool
+	AccessToken  string
+	ExpiresOn    time.Time
+	FromCache    bool
+	User         string   // signed-in user (delegated flows)
+	Scopes       []string // granted scopes (delegated flows)
+	RefreshToken bool     // a refresh token was issued and is held in memory
 }
 
 // Flow gets a token for scopes.
@@ -29,6 +32,12 @@ type Flow interface {
 	Name() string
 	// Token returns an access token. A server refusal is a *TokenError.
 	Token(ctx context.Context, scopes []string) (Token, error)
+}
+
+// Renewer is a flow that can renew its access token with the refresh
+// token, without the user.
+type Renewer interface {
+	Renew(ctx context.Context, scopes []string) (Token, error)
 }
 
 // TokenError is the token endpoint's refusal: HTTP status and raw body

@@ -117,6 +117,15 @@ type ClientCredentialsConfig struct {
 // discovery is off: the authority is tenant-specific, so discovery would
 // only cost a round trip (and fails for a private or simulated authority).
 func NewClientCredentials(cfg ClientCredentialsConfig) (*ClientCredentials, error) {
+	c, err := newConfidential(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &ClientCredentials{client: c}, nil
+}
+
+// newConfidential builds an MSAL confidential client for cfg.
+func newConfidential(cfg ClientCredentialsConfig, extra ...confidential.Option) (confidential.Client, error) {
 	var cred confidential.Credential
 	var err error
 	switch {
@@ -126,18 +135,18 @@ func NewClientCredentials(cfg ClientCredentialsConfig) (*ClientCredentials, erro
 		cred, err = confidential.NewCredFromSecret(cfg.Secret)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("auth: credential: %w", err)
+		return confidential.Client{}, fmt.Errorf("auth: credential: %w", err)
 	}
 	authority := strings.TrimSuffix(cfg.AuthorityHost, "/") + "/" + cfg.Tenant
-	opts := []confidential.Option{confidential.WithInstanceDiscovery(false)}
+	opts := append([]confidential.Option{confidential.WithInstanceDiscovery(false)}, extra...)
 	if cfg.HTTPClient != nil {
 		opts = append(opts, confidential.WithHTTPClient(cfg.HTTPClient))
 	}
 	c, err := confidential.New(authority, cfg.ClientID, cred, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("auth: %w", err)
+		return confidential.Client{}, fmt.Errorf("auth: %w", err)
 	}
-	return &ClientCredentials{client: c}, nil
+	return c, nil
 }
 
 // Name implements Flow.

@@ -17,73 +17,81 @@ type Cloud struct {
 	Title            string // label for people
 	AuthorityHost    string // Entra ID sign-in, as an https URL without a path
 	ExchangeResource string // resource (audience) of Exchange Online tokens
-	IMAPHost         string // host:port, implicit TLS
-	POPHost          string // host:port, implicit TLS
-	SMTPHost         string // host:port, STARTTLS
-	GraphHost        string // https URL without a path
-	PortalHost       string // Azure portal host name
-	InstanceName     string // cloud_instance_name in a tenant's OpenID metadata, e.g. "microsoftonline.com"
-	Note             string // one line for the selector, e.g. which customers use it
+	// DelegatedResource prefixes delegated Exchange scopes such as
+	// IMAP.AccessAsUser.All (Microsoft documents outlook.office.com for
+	// worldwide).
+	DelegatedResource string
+	IMAPHost          string // host:port, implicit TLS
+	POPHost           string // host:port, implicit TLS
+	SMTPHost          string // host:port, STARTTLS
+	GraphHost         string // https URL without a path
+	PortalHost        string // Azure portal host name
+	InstanceName      string // cloud_instance_name in a tenant's OpenID metadata, e.g. "microsoftonline.com"
+	Note              string // one line for the selector, e.g. which customers use it
 }
 
 // Global is the worldwide commercial cloud, also used by GCC (moderate).
 var Global = Cloud{
-	Name:             "global",
-	Title:            "Worldwide (includes GCC moderate)",
-	AuthorityHost:    "https://login.microsoftonline.com",
-	ExchangeResource: "https://outlook.office365.com",
-	IMAPHost:         "outlook.office365.com:993",
-	POPHost:          "outlook.office365.com:995",
-	SMTPHost:         "smtp.office365.com:587",
-	GraphHost:        "https://graph.microsoft.com",
-	PortalHost:       "portal.azure.com",
-	InstanceName:     "microsoftonline.com",
-	Note:             "commercial Microsoft 365; also GCC (moderate), which uses the worldwide endpoints",
+	DelegatedResource: "https://outlook.office.com",
+	Name:              "global",
+	Title:             "Worldwide (includes GCC moderate)",
+	AuthorityHost:     "https://login.microsoftonline.com",
+	ExchangeResource:  "https://outlook.office365.com",
+	IMAPHost:          "outlook.office365.com:993",
+	POPHost:           "outlook.office365.com:995",
+	SMTPHost:          "smtp.office365.com:587",
+	GraphHost:         "https://graph.microsoft.com",
+	PortalHost:        "portal.azure.com",
+	InstanceName:      "microsoftonline.com",
+	Note:              "commercial Microsoft 365; also GCC (moderate), which uses the worldwide endpoints",
 }
 
 // USGov is Microsoft 365 US Government GCC High.
 var USGov = Cloud{
-	Name:             "usgov",
-	Title:            "US Government GCC High",
-	AuthorityHost:    "https://login.microsoftonline.us",
-	ExchangeResource: "https://outlook.office365.us",
-	IMAPHost:         "outlook.office365.us:993",
-	POPHost:          "outlook.office365.us:995",
-	SMTPHost:         "smtp.office365.us:587",
-	GraphHost:        "https://graph.microsoft.us",
-	PortalHost:       "portal.azure.us",
-	InstanceName:     "microsoftonline.us",
-	Note:             "US Government GCC High tenants (login.microsoftonline.us)",
+	DelegatedResource: "https://outlook.office365.us",
+	Name:              "usgov",
+	Title:             "US Government GCC High",
+	AuthorityHost:     "https://login.microsoftonline.us",
+	ExchangeResource:  "https://outlook.office365.us",
+	IMAPHost:          "outlook.office365.us:993",
+	POPHost:           "outlook.office365.us:995",
+	SMTPHost:          "smtp.office365.us:587",
+	GraphHost:         "https://graph.microsoft.us",
+	PortalHost:        "portal.azure.us",
+	InstanceName:      "microsoftonline.us",
+	Note:              "US Government GCC High tenants (login.microsoftonline.us)",
 }
 
 // USGovDoD is Microsoft 365 US Government DoD.
 var USGovDoD = Cloud{
-	Name:             "usgov-dod",
-	Title:            "US Government DoD",
-	AuthorityHost:    "https://login.microsoftonline.us",
-	ExchangeResource: "https://outlook-dod.office365.us",
-	IMAPHost:         "outlook-dod.office365.us:993",
-	POPHost:          "outlook-dod.office365.us:995",
-	SMTPHost:         "outlook-dod.office365.us:587",
-	GraphHost:        "https://dod-graph.microsoft.us",
-	PortalHost:       "portal.azure.us",
-	InstanceName:     "microsoftonline.us",
-	Note:             "US Department of Defense tenants",
+	DelegatedResource: "https://outlook-dod.office365.us",
+	Name:              "usgov-dod",
+	Title:             "US Government DoD",
+	AuthorityHost:     "https://login.microsoftonline.us",
+	ExchangeResource:  "https://outlook-dod.office365.us",
+	IMAPHost:          "outlook-dod.office365.us:993",
+	POPHost:           "outlook-dod.office365.us:995",
+	SMTPHost:          "outlook-dod.office365.us:587",
+	GraphHost:         "https://dod-graph.microsoft.us",
+	PortalHost:        "portal.azure.us",
+	InstanceName:      "microsoftonline.us",
+	Note:              "US Department of Defense tenants",
 }
 
 // China is Microsoft 365 operated by 21Vianet.
 var China = Cloud{
-	Name:             "china",
-	Title:            "China (operated by 21Vianet)",
-	AuthorityHost:    "https://login.partner.microsoftonline.cn",
-	ExchangeResource: "https://partner.outlook.cn",
-	IMAPHost:         "partner.outlook.cn:993",
-	POPHost:          "partner.outlook.cn:995",
-	SMTPHost:         "smtp.partner.outlook.cn:587",
-	GraphHost:        "https://microsoftgraph.chinacloudapi.cn",
-	PortalHost:       "portal.azure.cn",
-	InstanceName:     "partner.microsoftonline.cn",
-	Note:             "Microsoft 365 operated by 21Vianet in China",
+	DelegatedResource: "https://partner.outlook.cn",
+	Name:              "china",
+	Title:             "China (operated by 21Vianet)",
+	AuthorityHost:     "https://login.partner.microsoftonline.cn",
+	ExchangeResource:  "https://partner.outlook.cn",
+	IMAPHost:          "partner.outlook.cn:993",
+	POPHost:           "partner.outlook.cn:995",
+	SMTPHost:          "smtp.partner.outlook.cn:587",
+	GraphHost:         "https://microsoftgraph.chinacloudapi.cn",
+	PortalHost:        "portal.azure.cn",
+	InstanceName:      "partner.microsoftonline.cn",
+	Note:              "Microsoft 365 operated by 21Vianet in China",
 }
 
 // All lists the clouds in the order a selector shows them.

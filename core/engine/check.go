@@ -28,17 +28,26 @@ type tokenOutcome struct {
 	findings []token.Finding
 }
 
-// check is the credentialed run: the token is fetched while the mail
-// connections are opened, then every protocol logs in concurrently.
+// check is the credentialed run. For unattended flows the token is fetched
+// while the mail connections are opened; for flows that wait for a person
+// the connections are opened after the sign-in (they would time out
+// otherwise). Then every protocol logs in concurrently.
 func (r *run) check(ctx context.Context) {
 	r.input()
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		r.tenant(ctx)
-	}()
-	flow, flowErr := r.newFlow()
+	oauth := r.j.p.Flow.UsesOAuth()
+	if oauth {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.tenant(ctx)
+		}()
+	}
+	var flow auth.Flow
+	var flowErr error
+	if oauth {
+		flow, flowErr = r.newFlow(ctx)
+	}
 	out := &tokenOutcome{}
 	ready := make(chan struct{})
 	mail := r.j.mailProtocols()
@@ -53,11 +62,16 @@ func (r *run) check(ctx context.Context) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.graph(ctx, flow, flowErr)
+			r.graph(ctx, flow, flowErr, ready, out)
 		}()
 	}
-	if len(mail) > 0 {
-		if tok, ok := r.token(ctx, flow, flowErr); ok {
+	var tok auth.Token
+	switch {
+	case !oauth:
+		out.ok = true
+	case len(mail) > 0 || r.j.p.Flow.Delegated():
+		var ok bool
+		if tok, ok = r.token(ctx, flow, flowErr); ok {
 			out.ok, out.token = true, tok.AccessToken
 			out.claims, out.findings = r.claims(tok)
 		} else {
@@ -65,15 +79,10 @@ func (r *run) check(ctx context.Context) {
 		}
 	}
 	close(ready)
+	if r.j.p.Flow.Delegated() {
+		r.refresh(ctx, flow, tok, out.ok)
+	}
 	wg.Wait()
-}
-
-// newFlow builds the MSAL client shared by the Exchange and Graph tokens.
-func (r *run) newFlow() (auth.Flow, error) {
-	return auth.NewClientCredentials(auth.ClientCredentialsConfig{
-		AuthorityHost: r.j.cloud.AuthorityHost, Tenant: r.j.p.Tenant, ClientID: r.j.p.ClientID,
-		Secret: r.j.p.ClientSecret, Cert: r.j.cert, HTTPClient: r.httpClient("token"),
-	})
 }
 
 // input reports the validation warnings as a step of their own.
@@ -105,26 +114,29 @@ func (r *run) skip(step, why string) {
 
 // token gets the access token.
 func (r *run) token(ctx context.Context, flow auth.Flow, flowErr error) (auth.Token, bool) {
-	scope := r.j.cloud.ExchangeScope()
+	scopes := r.j.mailScopes()
 	if r.j.scope != "" {
-		scope = r.j.scope
+		scopes = []string{r.j.scope}
 	}
-	cred := "client secret " + secret.Mask(r.j.p.ClientSecret)
-	if r.j.cert != nil {
-		cred = "certificate " + r.j.cert.Thumbprint()
-	}
-	started := r.begin("token", fmt.Sprintf("Requesting an app-only token from %s/%s for %s with %s",
-		r.j.cloud.AuthorityHost, r.j.p.Tenant, scope, cred))
+	started := r.begin("token", r.tokenText(scopes))
 	r.logProxy("token", r.j.cloud.AuthorityHost)
 	if flowErr != nil {
 		r.end("token", started, Fail, flowErr.Error(), r.tokenDiagnosis(flowErr))
 		return auth.Token{}, false
 	}
-	tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
+	limit := tokenTimeout
+	if r.j.waitsForUser() {
+		limit = userWaitTimeout
+	}
+	tctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	tok, err := flow.Token(tctx, []string{scope})
+	tok, err := flow.Token(tctx, scopes)
 	if err != nil {
-		r.end("token", started, Fail, tokenErrorText(err, ctx), r.tokenDiagnosis(err))
+		if ctx.Err() == context.Canceled {
+			r.end("token", started, Skipped, "cancelled", nil)
+			return auth.Token{}, false
+		}
+		r.end("token", started, Fail, tokenErrorText(err, ctx), r.flowDiagnosis(err))
 		return auth.Token{}, false
 	}
 	// From here on the token is a known secret everywhere.
@@ -133,7 +145,14 @@ func (r *run) token(ctx context.Context, flow auth.Flow, flowErr error) (auth.To
 	if tok.FromCache {
 		src = "from MSAL's cache"
 	}
-	r.end("token", started, OK, fmt.Sprintf("access token %s %s, expires %s (in %d min)", secret.Mask(tok.AccessToken), src,
+	who := ""
+	if tok.User != "" {
+		who = " for " + tok.User
+		r.mu.Lock()
+		r.facts.User = tok.User
+		r.mu.Unlock()
+	}
+	r.end("token", started, OK, fmt.Sprintf("access token%s %s %s, expires %s (in %d min)", who, secret.Mask(tok.AccessToken), src,
 		tok.ExpiresOn.Local().Format("15:04:05"), int(tok.ExpiresOn.Sub(r.j.opts.now()).Round(time.Minute).Minutes())), nil)
 	return tok, true
 }
@@ -186,6 +205,9 @@ func (r *run) claims(tok auth.Token) (*token.Claims, []token.Finding) {
 		protos = append(protos, string(pr))
 	}
 	want := token.Want{Resource: r.j.cloud.ExchangeResource, ClientID: r.j.p.ClientID, Protocols: protos, Now: now}
+	if len(protos) == 0 {
+		want.Resource = r.j.graphResource() // a Graph-only delegated run
+	}
 	if profile.IsGUID(r.j.p.Tenant) {
 		want.TenantID = r.j.p.Tenant
 	}
@@ -230,6 +252,8 @@ func (r *run) target(step, addr string, tr *probe.Transcript) probe.Target {
 type prober interface {
 	Connect(ctx context.Context) error
 	Login(ctx context.Context, token string) (string, error)
+	LoginPassword(ctx context.Context, user, password string) (string, error)
+	Offers(mech string) bool
 	Close()
 }
 
@@ -257,9 +281,21 @@ func (r *run) newProber(pr profile.Protocol, t probe.Target) prober {
 	return &probe.SMTP{Target: t, User: r.j.p.Mailbox, Mech: mech, SendTest: r.j.p.SendTestMail}
 }
 
-// mail runs one protocol: connect at once, log in when the token is ready.
+// mail runs one protocol. Unattended flows connect at once and log in when
+// the token is ready; flows that wait for a person connect after it.
 func (r *run) mail(ctx context.Context, pr profile.Protocol, ready <-chan struct{}, out *tokenOutcome) {
 	step := string(pr)
+	if r.j.waitsForUser() {
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return // ended as not finished by Run
+		}
+		if !out.ok {
+			r.skip(step, "not tried: there is no token because the sign-in failed")
+			return
+		}
+	}
 	tr := r.transcript(step)
 	addr := r.addr(pr)
 	p := r.newProber(pr, r.target(step, addr, tr))
@@ -290,7 +326,12 @@ func (r *run) mail(ctx context.Context, pr profile.Protocol, ready <-chan struct
 	}
 	lctx, cancel := context.WithTimeout(ctx, loginTimeout)
 	defer cancel()
-	summary, err := p.Login(lctx, out.token)
+	var summary string
+	if r.j.p.Flow == profile.AppPassword {
+		summary, err = p.LoginPassword(lctx, r.j.p.SignInUser(), r.j.p.Password)
+	} else {
+		summary, err = p.Login(lctx, out.token)
+	}
 	if err != nil {
 		r.failMail(ctx, step, started, err, out)
 		return

@@ -39,6 +39,12 @@ type Options struct {
 	// IMAP, POP3, SMTP). Tests route real host names to the simulated
 	// tenant with it.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// OpenURL opens sign-in pages; nil uses the system browser. Tests
+	// pass the simulated tenant's browser.
+	OpenURL func(url string) error
+	// Paste asks the user for text (the redirected address of an
+	// authorization-code sign-in); nil when the face cannot ask.
+	Paste func(ctx context.Context, p Prompt) (string, error)
 	// HTTPTransport is the base transport for Entra ID requests; nil uses
 	// one with the proxy from the environment.
 	HTTPTransport *http.Transport
@@ -63,6 +69,7 @@ type Job struct {
 	pop      string
 	smtp     string
 	graphURL string
+	provider cloud.Provider
 	warning  profile.Problems
 	// scope overrides the token scope; tests use it to obtain a token for
 	// another resource than the one the claims are checked against.
@@ -75,7 +82,7 @@ type Job struct {
 func Prepare(p profile.Profile, opts Options) (*Job, profile.Problems) {
 	p = profile.Normalize(p)
 	j := &Job{p: p, opts: opts, scrub: &secret.Scrubber{}}
-	j.scrub.Add(p.ClientSecret, p.CertPassword)
+	j.scrub.Add(p.ClientSecret, p.CertPassword, p.Password)
 	var problems profile.Problems
 	if p.HasCredentials() {
 		problems = profile.Validate(p)
@@ -95,6 +102,14 @@ func Prepare(p profile.Profile, opts Options) (*Job, profile.Problems) {
 	}
 	j.cloud = c
 	j.imap, j.pop, j.smtp = or(p.IMAPHost, c.IMAPHost), or(p.POPHost, c.POPHost), or(p.SMTPHost, c.SMTPHost)
+	if p.Flow == profile.AppPassword && p.HasCredentials() {
+		pv, err := cloud.LookupProvider(p.Provider)
+		if err != nil {
+			return nil, profile.Problems{{Field: profile.FieldProvider, Message: err.Error()}}
+		}
+		j.provider = pv
+		j.imap, j.pop, j.smtp = or(p.IMAPHost, pv.IMAPHost), or(p.POPHost, pv.POPHost), or(p.SMTPHost, pv.SMTPHost)
+	}
 	j.graphURL = strings.TrimSuffix(or(p.GraphURL, c.GraphHost), "/")
 	if j.roots, err = rootPool(opts.RootCAs, p.CAFile); err != nil {
 		return nil, profile.Problems{{Field: profile.FieldCAFile, Message: err.Error(), Fix: "give a PEM file with one or more CERTIFICATE blocks"}}
@@ -167,18 +182,29 @@ func (j *Job) Plan() []StepInfo {
 	if len(j.warning) > 0 {
 		s = append(s, StepInfo{"input", "Input"})
 	}
-	s = append(s, StepInfo{"tenant", "Tenant"})
-	if len(j.mailProtocols()) > 0 {
-		s = append(s, StepInfo{"token", "Token"}, StepInfo{"claims", "Claims"})
+	oauth, delegated := j.p.Flow.UsesOAuth(), j.p.Flow.Delegated()
+	mail := j.mailProtocols()
+	if oauth {
+		s = append(s, StepInfo{"tenant", "Tenant"})
+		if len(mail) > 0 || delegated {
+			title := "Token"
+			if delegated {
+				title = "Sign-in"
+			}
+			s = append(s, StepInfo{"token", title}, StepInfo{"claims", "Claims"})
+		}
+		if j.p.Has(profile.Graph) && (!delegated || len(mail) > 0) {
+			s = append(s, StepInfo{"graph-token", "Graph token"})
+		}
 	}
-	if j.p.Has(profile.Graph) {
-		s = append(s, StepInfo{"graph-token", "Graph token"})
-	}
-	for _, pr := range j.mailProtocols() {
+	for _, pr := range mail {
 		s = append(s, StepInfo{string(pr), pr.Title()})
 	}
 	if j.p.Has(profile.Graph) {
 		s = append(s, StepInfo{"graph", "Graph"})
+	}
+	if delegated {
+		s = append(s, StepInfo{"refresh", "Refresh"})
 	}
 	return s
 }
@@ -216,9 +242,24 @@ func (j *Job) Input() Input {
 	}
 	in.Tenant, in.ClientID, in.Mailbox = j.p.Tenant, j.p.ClientID, j.p.Mailbox
 	in.Flow, in.Mechanism, in.SendTestMail = string(j.p.Flow), string(j.p.Mechanism), j.p.SendTestMail
-	if j.cert != nil {
+	in.RedirectURI = j.p.RedirectURI
+	switch {
+	case j.p.Flow == profile.AppPassword:
+		in.Tenant, in.ClientID, in.Provider, in.User = "", "", j.provider.Name, j.p.SignInUser()
+		in.Credential = "password " + secret.Mask(j.p.Password)
+	case j.p.Flow == profile.Password:
+		in.User, in.Credential = j.p.SignInUser(), "password "+secret.Mask(j.p.Password)
+	case j.p.Flow.Delegated():
+		in.User = j.p.SignInUser()
+		if j.p.Flow == profile.AuthCode {
+			in.Credential = "secret " + secret.Mask(j.p.ClientSecret)
+			if j.cert != nil {
+				in.Credential = "certificate " + j.cert.Thumbprint()
+			}
+		}
+	case j.cert != nil:
 		in.Credential = "certificate " + j.cert.Thumbprint()
-	} else {
+	default:
 		in.Credential = "secret " + secret.Mask(j.p.ClientSecret)
 	}
 	for _, pr := range j.p.Protocols {

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -118,15 +117,14 @@ func (r *run) reach(ctx context.Context, pr profile.Protocol) {
 	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	err := p.Connect(cctx)
-	var me *probe.MechanismError
 	switch {
-	case err == nil:
-		r.endReached(step, started, fmt.Sprintf("%s reachable over verified TLS; offers XOAUTH2", addr))
-	case errors.As(err, &me):
-		d, text := r.mailDiagnosis(step, err, nil)
+	case err != nil:
+		r.failMail(ctx, step, started, err, nil)
+	case !p.Offers(string(probe.XOAUTH2)):
+		d, text := r.mailDiagnosis(step, &probe.MechanismError{Protocol: step, Mech: probe.XOAUTH2}, nil)
 		r.end(step, started, Warn, text, d)
 	default:
-		r.failMail(ctx, step, started, err, nil)
+		r.endReached(step, started, fmt.Sprintf("%s reachable over verified TLS; offers XOAUTH2", addr))
 	}
 }
 

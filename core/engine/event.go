@@ -28,12 +28,13 @@ type Kind string
 
 // Kinds.
 const (
-	RunStart   Kind = "run-start"  // Steps holds the plan
-	StepStart  Kind = "step-start" // a step began
-	Log        Kind = "log"        // a line about a step (timing, detail, warning)
-	Transcript Kind = "transcript" // a masked protocol line (only when the profile asks for transcripts)
-	StepEnd    Kind = "step-end"   // Status, Duration, Diagnosis
-	RunEnd     Kind = "run-end"    // Result holds the whole run
+	RunStart    Kind = "run-start"  // Steps holds the plan
+	StepStart   Kind = "step-start" // a step began
+	Log         Kind = "log"        // a line about a step (timing, detail, warning)
+	Transcript  Kind = "transcript" // a masked protocol line (only when the profile asks for transcripts)
+	PromptEvent Kind = "prompt"     // Prompt: the user must act (browser, device code, paste)
+	StepEnd     Kind = "step-end"   // Status, Duration, Diagnosis
+	RunEnd      Kind = "run-end"    // Result holds the whole run
 )
 
 // Level colours a line.
@@ -62,6 +63,7 @@ type Event struct {
 	Diagnosis *diagnose.Diagnosis
 	Steps     []StepInfo // RunStart only
 	Result    *Result    // RunEnd only
+	Prompt    *Prompt    // PromptEvent only
 }
 
 // StepInfo names a planned step.
@@ -102,6 +104,9 @@ type Input struct {
 	Mailbox       string   `json:"mailbox,omitempty"`
 	Flow          string   `json:"flow,omitempty"`
 	Credential    string   `json:"credential,omitempty"` // "secret abc…(40 chars)" or "certificate <thumbprint>"
+	User          string   `json:"user,omitempty"`       // signed-in user (delegated flows)
+	Provider      string   `json:"provider,omitempty"`   // app-password flow
+	RedirectURI   string   `json:"redirect_uri,omitempty"`
 	Protocols     []string `json:"protocols,omitempty"`
 	Mechanism     string   `json:"mechanism,omitempty"`
 	Cloud         string   `json:"cloud"`

@@ -23,8 +23,34 @@ const graphSendRole = "Mail.Send"
 // graph gets a Graph token (a separate token: Graph is another resource
 // than Exchange) and reads the mailbox through Graph, sending a test
 // message when asked.
-func (r *run) graph(ctx context.Context, flow auth.Flow, flowErr error) {
-	tok, claims, ok := r.graphToken(ctx, flow, flowErr)
+func (r *run) graph(ctx context.Context, flow auth.Flow, flowErr error, ready <-chan struct{}, out *tokenOutcome) {
+	var tok string
+	var claims *token.Claims
+	ok := false
+	switch {
+	case !r.j.p.Flow.Delegated():
+		tok, claims, ok = r.graphToken(ctx, flow, flowErr, nil)
+	default:
+		// Delegated: one sign-in; Graph gets its own token silently with the
+		// refresh token, or is the sign-in's token when Graph is alone.
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return
+		}
+		if !out.ok {
+			if len(r.j.mailProtocols()) > 0 {
+				r.skip("graph-token", "not tried: the sign-in failed")
+			}
+			r.skip("graph", "not tried: the sign-in failed")
+			return
+		}
+		if len(r.j.mailProtocols()) == 0 {
+			tok, claims, ok = out.token, out.claims, true
+		} else {
+			tok, claims, ok = r.graphToken(ctx, flow, flowErr, flow)
+		}
+	}
 	if !ok {
 		r.skip("graph", "not tried: there is no Graph token")
 		return
@@ -32,7 +58,8 @@ func (r *run) graph(ctx context.Context, flow auth.Flow, flowErr error) {
 	started := r.begin("graph", "Reading "+r.j.p.Mailbox+" through "+r.j.graphURL)
 	tr := r.transcript("graph")
 	defer func() { r.setTranscript("graph", tr.Lines()) }()
-	g := &probe.Graph{BaseURL: r.j.graphURL, Mailbox: r.j.p.Mailbox, Client: r.httpClient("graph"), Transcript: tr,
+	me := r.j.p.Flow.Delegated() && strings.EqualFold(r.j.p.Mailbox, r.j.p.SignInUser())
+	g := &probe.Graph{BaseURL: r.j.graphURL, Mailbox: r.j.p.Mailbox, Me: me, Client: r.httpClient("graph"), Transcript: tr,
 		OnTiming: func(t probe.Timing) { r.timing("graph", t) },
 		OnThrottle: func(wait time.Duration, e *probe.GraphError) {
 			r.log("graph", Warns, fmt.Sprintf("throttled (HTTP %d %s): waiting %s as Retry-After asks", e.Status, e.Code, wait), e.Message)
@@ -62,16 +89,29 @@ func (r *run) graph(ctx context.Context, flow auth.Flow, flowErr error) {
 const maxThrottleWait = 30 * time.Second
 
 // graphToken gets and checks the Graph token.
-func (r *run) graphToken(ctx context.Context, flow auth.Flow, flowErr error) (string, *token.Claims, bool) {
-	scope := strings.TrimSuffix(r.j.graphResource(), "/") + "/.default"
-	started := r.begin("graph-token", "Requesting an app-only token for "+scope)
+//
+// silent, when set, renews with the refresh token for the Graph scopes
+// instead of a new sign-in (delegated flows).
+func (r *run) graphToken(ctx context.Context, flow auth.Flow, flowErr error, silent auth.Flow) (string, *token.Claims, bool) {
+	scopes := r.j.graphScopes()
+	what := "an app-only token"
+	if silent != nil {
+		what = "a delegated token (silently, with the refresh token)"
+	}
+	started := r.begin("graph-token", "Requesting "+what+" for "+strings.Join(scopes, " "))
 	if flowErr != nil {
 		r.end("graph-token", started, Fail, flowErr.Error(), r.tokenDiagnosis(flowErr))
 		return "", nil, false
 	}
 	tctx, cancel := context.WithTimeout(ctx, tokenTimeout)
 	defer cancel()
-	tok, err := flow.Token(tctx, []string{scope})
+	var tok auth.Token
+	var err error
+	if rn, ok := silent.(auth.Renewer); ok {
+		tok, err = rn.Renew(tctx, scopes)
+	} else {
+		tok, err = flow.Token(tctx, scopes)
+	}
 	if err != nil {
 		if ctx.Err() == context.Canceled {
 			r.end("graph-token", started, Skipped, "cancelled", nil)
@@ -88,13 +128,19 @@ func (r *run) graphToken(ctx context.Context, flow auth.Flow, flowErr error) (st
 		return tok.AccessToken, nil, true
 	}
 	r.log("graph-token", Info, "aud   "+c.Audience, "")
-	r.log("graph-token", Info, "roles "+orNone(strings.Join(c.Roles, " ")), "")
-	var problems []string
-	if !hasAny(c.Roles, graphReadRoles) {
-		problems = append(problems, "the token has none of the application permissions that read mail ("+strings.Join(graphReadRoles, ", ")+")")
+	have, kind := c.Roles, "application"
+	if !c.AppOnly() {
+		have, kind = c.Scopes, "delegated"
+		r.log("graph-token", Info, "scp   "+orNone(strings.Join(c.Scopes, " ")), "")
+	} else {
+		r.log("graph-token", Info, "roles "+orNone(strings.Join(c.Roles, " ")), "")
 	}
-	if r.j.p.SendTestMail && !hasAny(c.Roles, []string{graphSendRole}) {
-		problems = append(problems, "the token has no Mail.Send application permission, which sending needs")
+	var problems []string
+	if !hasAny(have, graphReadRoles) {
+		problems = append(problems, "the token has none of the "+kind+" permissions that read mail ("+strings.Join(graphReadRoles, ", ")+")")
+	}
+	if r.j.p.SendTestMail && !hasAny(have, []string{graphSendRole}) {
+		problems = append(problems, "the token has no Mail.Send "+kind+" permission, which sending needs")
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -104,7 +150,7 @@ func (r *run) graphToken(ctx context.Context, flow auth.Flow, flowErr error) (st
 		r.end("graph-token", started, Warn, detail+" — "+problems[0], r.diag("graph-permission-denied", "graph"))
 		return tok.AccessToken, &c, true
 	}
-	r.end("graph-token", started, OK, detail+" · roles "+strings.Join(c.Roles, " "), nil)
+	r.end("graph-token", started, OK, detail+" · "+strings.Join(have, " "), nil)
 	return tok.AccessToken, &c, true
 }
 
@@ -134,7 +180,7 @@ func (r *run) graphDiagnosis(err error, c *token.Claims) (*diagnose.Diagnosis, s
 	switch {
 	case ge.Status == http.StatusTooManyRequests:
 		d = r.diag("throttled", "graph")
-	case ge.Status == http.StatusForbidden && ge.Code == "ErrorAccessDenied" && c != nil && !hasAny(c.Roles, graphReadRoles):
+	case ge.Status == http.StatusForbidden && ge.Code == "ErrorAccessDenied" && c != nil && !hasAny(append(c.Roles, c.Scopes...), graphReadRoles):
 		d = r.diag("graph-permission-denied", "graph")
 	case ge.Status == http.StatusUnauthorized && c != nil && !strings.Contains(strings.ToLower(c.Audience), "graph") && c.Audience != token.GraphAppID:
 		d = r.diag("token-audience-wrong", "graph")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/probe"
+	"github.com/mailoauth/mailoauth-tester/core/profile"
 )
 
 // run is one execution of a Job. emit is serialised: faces never see two
@@ -24,6 +25,8 @@ type run struct {
 	serverDate, localDate time.Time
 	// tlsFindings are interception findings per step.
 	tlsFindings map[string]string
+	// realmKind is the sign-in domain's realm (Managed, Federated, Unknown).
+	realmKind string
 	// closed is set when RunEnd is delivered. Background goroutines of the
 	// libraries (a reader reading a last BYE, an HTTP dial that lost the
 	// race) may still report afterwards; those reports are dropped.
@@ -36,7 +39,7 @@ type run struct {
 func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
 	r := &run{j: j, emitf: emit, steps: map[string]*StepResult{}}
 	r.facts = diagnose.Facts{
-		Tenant: j.p.Tenant, ClientID: j.p.ClientID, Mailbox: j.p.Mailbox,
+		Tenant: j.p.Tenant, ClientID: j.p.ClientID, Mailbox: j.p.Mailbox, User: j.p.User,
 		PortalHost: j.cloud.PortalHost, AuthorityHost: j.cloud.AuthorityHostName(), ExchangeResource: j.cloud.ExchangeResource,
 	}
 	start := j.opts.now()
@@ -47,7 +50,11 @@ func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
 	}
 	r.emit(Event{Kind: RunStart, Level: Info, Text: r.startText(), Steps: plan})
 
-	ctx, cancel := context.WithTimeout(ctx, j.p.Timeout)
+	limit := j.p.Timeout
+	if j.waitsForUser() {
+		limit += userWaitTimeout // the run's own time plus the person's
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	if j.Environment() {
 		r.environment(ctx)
@@ -103,6 +110,12 @@ func levelOf(ok bool) Level {
 func (r *run) startText() string {
 	if r.j.Environment() {
 		return fmt.Sprintf("Environment check for %s (no credentials given)", r.j.cloud.Title)
+	}
+	if r.j.p.Flow == profile.AppPassword {
+		return fmt.Sprintf("Testing %s with a password login (%s)", r.j.p.Mailbox, r.j.Input().Provider)
+	}
+	if r.j.p.Flow.Delegated() {
+		return fmt.Sprintf("Testing %s as %s with app %s in tenant %s (%s)", r.j.p.Mailbox, r.j.p.SignInUser(), r.j.p.ClientID, r.j.p.Tenant, r.j.p.Flow.Title())
 	}
 	return fmt.Sprintf("Testing %s with app %s in tenant %s (%s, %s)", r.j.p.Mailbox, r.j.p.ClientID, r.j.p.Tenant, r.j.p.Flow, r.j.Input().Credential)
 }
@@ -165,10 +178,14 @@ func (r *run) end(step string, started time.Time, st Status, detail string, d *d
 	}
 	detail = r.j.scrub.Scrub(detail)
 	r.mu.Lock()
-	if s := r.steps[step]; s != nil {
+	s := r.steps[step]
+	if s != nil {
 		s.Status, s.Duration, s.Detail, s.Diagnosis = st, dur, detail, d
 	}
 	r.mu.Unlock()
+	if s == nil {
+		return // not a step of this plan
+	}
 	lvl := map[Status]Level{OK: Good, Warn: Warns, Fail: Error, Skipped: Info}[st]
 	r.emit(Event{Kind: StepEnd, Step: step, Level: lvl, Status: st, Duration: dur, Text: detail, Diagnosis: d})
 }

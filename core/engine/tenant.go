@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailoauth/mailoauth-tester/core/cloud"
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
+	"github.com/mailoauth/mailoauth-tester/core/profile"
 )
 
 // tenantInfo is what a tenant's OpenID metadata says about it.
@@ -42,12 +43,15 @@ func (r *run) tenant(ctx context.Context) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		realm, realmErr = r.realm(cctx, r.j.p.Mailbox)
+		realm, realmErr = r.realm(cctx, r.j.p.SignInUser())
 	}()
 	info, d, err := r.discover(cctx)
 	wg.Wait()
 	if realmErr == nil && realm.Type != "" {
 		r.log("tenant", Info, "realm "+realm.describe(), "")
+		r.mu.Lock()
+		r.realmKind = realm.Type
+		r.mu.Unlock()
 	}
 	switch {
 	case err != nil && ctx.Err() == context.Canceled:
@@ -66,6 +70,11 @@ func (r *run) tenant(ctx context.Context) {
 		}
 		if realm.Type != "" {
 			detail += "; " + realm.describe()
+		}
+		if realm.Type == "Federated" && r.j.p.Flow == profile.Password {
+			d := r.diag("federated-password-grant", "")
+			r.end("tenant", started, Warn, detail+" — username+password sign-in does not work for federated domains", d)
+			return
 		}
 		if info.Instance != "" && !strings.EqualFold(info.Instance, r.j.cloud.InstanceName) {
 			home := info.Instance

@@ -20,7 +20,8 @@ type IMAP struct {
 	User string
 	Mech Mechanism
 
-	c *imapclient.Client
+	c     *imapclient.Client
+	mechs []string
 }
 
 // Connect dials, completes TLS and reads the greeting and capabilities.
@@ -47,11 +48,12 @@ func (p *IMAP) Connect(ctx context.Context) error {
 		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: ctxErr(ctx, errors.New("no CAPABILITY reply"))}
 	}
 	p.timing("capability", start, capList(caps))
-	if !caps.Has(imap.Cap("AUTH=" + string(p.Mech))) {
-		return &MechanismError{Protocol: "imap", Mech: p.Mech, Offered: authMechs(caps)}
-	}
+	p.mechs = authMechs(caps)
 	return nil
 }
+
+// Offers reports whether the server advertised the SASL mechanism.
+func (p *IMAP) Offers(mech string) bool { return containsFold(p.mechs, mech) }
 
 func capList(caps imap.CapSet) string {
 	var s []string
@@ -79,6 +81,9 @@ func (p *IMAP) Login(ctx context.Context, token string) (string, error) {
 	if p.c == nil {
 		return "", errors.New("probe: imap: Login before Connect")
 	}
+	if !p.Offers(string(p.Mech)) {
+		return "", &MechanismError{Protocol: "imap", Mech: p.Mech, Offered: p.mechs}
+	}
 	stop := context.AfterFunc(ctx, func() { p.c.Close() })
 	defer stop()
 	sc := &BearerClient{Mech: p.Mech, User: p.User, Token: token, Host: p.host(), Port: 993}
@@ -91,7 +96,12 @@ func (p *IMAP) Login(ctx context.Context, token string) (string, error) {
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
 	}
 	p.timing("authenticate", start, "AUTHENTICATE "+string(p.Mech)+" accepted for "+p.User)
-	start = time.Now()
+	return p.examine(ctx)
+}
+
+// examine opens INBOX read-only and logs out.
+func (p *IMAP) examine(ctx context.Context) (string, error) {
+	start := time.Now()
 	data, err := p.c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		var ie *imap.Error
@@ -107,6 +117,26 @@ func (p *IMAP) Login(ctx context.Context, token string) (string, error) {
 		p.timing("logout", start, "")
 	}
 	return summary, nil
+}
+
+// LoginPassword logs in with LOGIN (basic authentication: a password or
+// app password, which is a secret), then opens INBOX like Login.
+func (p *IMAP) LoginPassword(ctx context.Context, user, password string) (string, error) {
+	if p.c == nil {
+		return "", errors.New("probe: imap: Login before Connect")
+	}
+	stop := context.AfterFunc(ctx, func() { p.c.Close() })
+	defer stop()
+	start := time.Now()
+	if err := p.c.Login(user, password).Wait(); err != nil {
+		var ie *imap.Error
+		if errors.As(err, &ie) {
+			return "", &RejectedError{Protocol: "imap", Reply: imapReply(ie), Err: err}
+		}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+	}
+	p.timing("login", start, "LOGIN accepted for "+user)
+	return p.examine(ctx)
 }
 
 func imapReply(e *imap.Error) string {

@@ -21,7 +21,9 @@ type POP struct {
 	User string
 	Mech Mechanism
 
-	c *pop3.Client
+	c     *pop3.Client
+	mechs []string
+	capa  bool
 }
 
 // Connect dials, completes TLS and reads the greeting and CAPA.
@@ -52,11 +54,13 @@ func (p *POP) Connect(ctx context.Context) error {
 		return nil
 	}
 	p.timing("capa", start, strings.Join(caps, " · "))
-	if mechs := pop3.SASLMechanisms(caps); mechs != nil && !containsFold(mechs, string(p.Mech)) {
-		return &MechanismError{Protocol: "pop", Mech: p.Mech, Offered: mechs}
-	}
+	p.mechs, p.capa = pop3.SASLMechanisms(caps), true
 	return nil
 }
+
+// Offers reports whether the server advertised the SASL mechanism (true
+// when the server sent no CAPA: then only AUTH itself can tell).
+func (p *POP) Offers(mech string) bool { return !p.capa || containsFold(p.mechs, mech) }
 
 func containsFold(list []string, s string) bool {
 	for _, x := range list {
@@ -74,6 +78,9 @@ func (p *POP) Login(ctx context.Context, token string) (string, error) {
 	if p.c == nil {
 		return "", errors.New("probe: pop: Login before Connect")
 	}
+	if !p.Offers(string(p.Mech)) {
+		return "", &MechanismError{Protocol: "pop", Mech: p.Mech, Offered: p.mechs}
+	}
 	stop := context.AfterFunc(ctx, func() { p.c.Close() })
 	defer stop()
 	sc := &BearerClient{Mech: p.Mech, User: p.User, Token: token, Host: p.host(), Port: 995}
@@ -86,7 +93,32 @@ func (p *POP) Login(ctx context.Context, token string) (string, error) {
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
 	}
 	p.timing("auth", start, "AUTH "+string(p.Mech)+" accepted for "+p.User)
-	start = time.Now()
+	return p.stat(ctx)
+}
+
+// LoginPassword logs in with USER and PASS (basic authentication; the
+// password is a secret), then runs STAT like Login.
+func (p *POP) LoginPassword(ctx context.Context, user, password string) (string, error) {
+	if p.c == nil {
+		return "", errors.New("probe: pop: Login before Connect")
+	}
+	stop := context.AfterFunc(ctx, func() { p.c.Close() })
+	defer stop()
+	start := time.Now()
+	if err := p.c.UserPass(user, password); err != nil {
+		var pe *pop3.Error
+		if errors.As(err, &pe) {
+			return "", &RejectedError{Protocol: "pop", Reply: pe.Reply, Err: err}
+		}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+	}
+	p.timing("user/pass", start, "USER/PASS accepted for "+user)
+	return p.stat(ctx)
+}
+
+// stat runs STAT and QUIT.
+func (p *POP) stat(ctx context.Context) (string, error) {
+	start := time.Now()
 	n, size, err := p.c.Stat()
 	if err != nil {
 		var pe *pop3.Error

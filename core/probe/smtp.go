@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -77,37 +78,53 @@ func (p *SMTP) Connect(ctx context.Context) error {
 		p.OnTLS(p.host(), st)
 	}
 	p.c = c
-	if !c.SupportsAuth(string(p.Mech)) {
-		_, mechs := c.Extension("AUTH")
-		return &MechanismError{Protocol: "smtp", Mech: p.Mech, Offered: strings.Fields(mechs)}
-	}
 	return nil
 }
+
+// Offers reports whether the server advertised the AUTH mechanism.
+func (p *SMTP) Offers(mech string) bool { return p.c != nil && p.c.SupportsAuth(mech) }
 
 // Login authenticates with the token and quits. It returns "AUTH
 // accepted". Errors are *RejectedError or *NetError.
 func (p *SMTP) Login(ctx context.Context, token string) (string, error) {
+	return p.auth(ctx, &BearerClient{Mech: p.Mech, User: p.User, Token: token, Host: p.host(), Port: 587}, string(p.Mech))
+}
+
+// LoginPassword authenticates with AUTH LOGIN (basic authentication; the
+// password is a secret) and quits, or sends the test message when asked.
+func (p *SMTP) LoginPassword(ctx context.Context, user, password string) (string, error) {
+	return p.auth(ctx, sasl.NewLoginClient(user, password), "LOGIN")
+}
+
+func (p *SMTP) auth(ctx context.Context, sc sasl.Client, mech string) (string, error) {
 	if p.c == nil {
 		return "", errors.New("probe: smtp: Login before Connect")
 	}
 	stop := context.AfterFunc(ctx, func() { p.raw.Close() })
 	defer stop()
-	sc := &BearerClient{Mech: p.Mech, User: p.User, Token: token, Host: p.host(), Port: 587}
 	start := time.Now()
+	if !p.Offers(mech) {
+		_, mechs := p.c.Extension("AUTH")
+		return "", &MechanismError{Protocol: "smtp", Mech: Mechanism(mech), Offered: strings.Fields(mechs)}
+	}
 	if err := p.c.Auth(sc); err != nil {
 		var se *smtp.SMTPError
 		if errors.As(err, &se) {
-			return "", &RejectedError{Protocol: "smtp", Reply: smtpReply(se), Challenge: string(sc.ServerError), Err: err}
+			var challenge string
+			if bc, ok := sc.(*BearerClient); ok {
+				challenge = string(bc.ServerError)
+			}
+			return "", &RejectedError{Protocol: "smtp", Reply: smtpReply(se), Challenge: challenge, Err: err}
 		}
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
 	}
-	summary := "AUTH " + string(p.Mech) + " accepted for " + p.User + " (no mail sent)"
-	p.timing("auth", start, "AUTH "+string(p.Mech)+" accepted for "+p.User)
+	summary := "AUTH " + mech + " accepted for " + p.User + " (no mail sent)"
+	p.timing("auth", start, "AUTH "+mech+" accepted for "+p.User)
 	if p.SendTest {
 		if err := p.send(); err != nil {
 			return "", err
 		}
-		summary = "AUTH " + string(p.Mech) + " accepted for " + p.User + "; test message sent to " + p.User
+		summary = "AUTH " + mech + " accepted for " + p.User + "; test message sent to " + p.User
 	}
 	start = time.Now()
 	if err := p.c.Quit(); err == nil {

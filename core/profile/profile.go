@@ -16,8 +16,70 @@ type Flow string
 
 // Flows.
 const (
-	ClientCredentials Flow = "client-credentials"
+	ClientCredentials Flow = "client-credentials" // app-only: secret or certificate
+	Interactive       Flow = "interactive"        // browser sign-in (auth code + PKCE, loopback)
+	DeviceCode        Flow = "device-code"        // code shown here, sign-in on any device
+	AuthCode          Flow = "auth-code"          // authorization code with a web redirect (confidential)
+	Password          Flow = "password"           // username + password (ROPC)
+	AppPassword       Flow = "app-password"       // basic auth with an (app) password, no token
 )
+
+// AllFlows lists the flows in the order they are shown.
+var AllFlows = []Flow{ClientCredentials, Interactive, DeviceCode, AuthCode, Password, AppPassword}
+
+// Title is the flow's display name.
+func (f Flow) Title() string {
+	switch f {
+	case ClientCredentials:
+		return "App-only (client credentials)"
+	case Interactive:
+		return "Browser sign-in (delegated)"
+	case DeviceCode:
+		return "Device code (delegated)"
+	case AuthCode:
+		return "Authorization code with web redirect"
+	case Password:
+		return "Username + password (ROPC)"
+	case AppPassword:
+		return "App password / basic auth (no OAuth)"
+	}
+	return string(f)
+}
+
+// Explain is one line saying when to use the flow.
+func (f Flow) Explain() string {
+	switch f {
+	case ClientCredentials:
+		return "Unattended services (Sytel Softdial, eCASE): the app's own identity with Exchange application permissions, admin consent, an Exchange service principal and mailbox permission."
+	case Interactive:
+		return "A person signs in in the browser; the app gets delegated IMAP/POP/SMTP permissions for that user (and mailboxes shared with them)."
+	case DeviceCode:
+		return "Sign in on another device or browser with a short code; for admins who cannot register redirect URIs, and for machines without a browser."
+	case AuthCode:
+		return "Products with a web redirect URI and a client secret (Cisco ECE, XCALLY): the code comes back to the redirect address, or you paste it here."
+	case Password:
+		return "Legacy products that send a user name and password for a token. Microsoft discourages it: MFA, federation and Conditional Access break it."
+	case AppPassword:
+		return "Plain IMAP/POP/SMTP login with a password or app password: tests Gmail/Outlook.com app passwords, and proves basic auth is off in Microsoft 365."
+	}
+	return ""
+}
+
+// Delegated reports whether the flow signs a user in.
+func (f Flow) Delegated() bool {
+	switch f {
+	case Interactive, DeviceCode, AuthCode, Password:
+		return true
+	}
+	return false
+}
+
+// Unattended reports whether the flow gets its token without waiting for
+// a person, so mail connections can be opened while it runs.
+func (f Flow) Unattended() bool { return f == ClientCredentials || f == Password }
+
+// UsesOAuth reports whether the flow gets a token at all.
+func (f Flow) UsesOAuth() bool { return f != AppPassword }
 
 // Protocol is a mail protocol to probe.
 type Protocol string
@@ -71,12 +133,17 @@ const MaxTimeout = 10 * time.Minute
 // Profile is one run's input. ClientSecret and CertPassword are secrets:
 // they must never be logged, stored or shown.
 type Profile struct {
-	Tenant       string // GUID or verified domain
-	ClientID     string // Application (client) ID
-	ClientSecret string // secret Value (secret)
-	CertFile     string // PEM or PFX file with certificate and private key
-	CertPassword string // PFX or key password (secret)
-	Mailbox      string // mailbox to open
+	Tenant       string   // GUID or verified domain
+	ClientID     string   // Application (client) ID
+	ClientSecret string   // secret Value (secret)
+	CertFile     string   // PEM or PFX file with certificate and private key
+	CertPassword string   // PFX or key password (secret)
+	Mailbox      string   // mailbox to open
+	User         string   // sign in as (delegated flows); "" = the mailbox
+	Password     string   // user's password or app password (secret)
+	RedirectURI  string   // auth-code flow (and a fixed loopback for interactive)
+	Provider     string   // app-password flow: microsoft365, outlook.com, gmail, custom
+	Scopes       []string // advanced: replace the scopes the flow asks for
 
 	Flow      Flow
 	Protocols []Protocol
@@ -105,6 +172,16 @@ func Normalize(p Profile) Profile {
 	p.ClientSecret = Clean(p.ClientSecret)
 	p.CertFile = Clean(p.CertFile)
 	p.Mailbox = Clean(p.Mailbox)
+	p.User = Clean(p.User)
+	p.RedirectURI = Clean(p.RedirectURI)
+	p.Provider = strings.ToLower(Clean(p.Provider))
+	var scopes []string
+	for _, s := range p.Scopes {
+		for _, f := range strings.Fields(s) {
+			scopes = append(scopes, f)
+		}
+	}
+	p.Scopes = scopes
 	p.Cloud = strings.ToLower(Clean(p.Cloud))
 	p.AuthorityHost = Clean(p.AuthorityHost)
 	p.IMAPHost = Clean(p.IMAPHost)
@@ -155,7 +232,16 @@ func Clean(s string) string {
 // tenant, app or mailbox. A profile without any runs the environment check.
 func (p Profile) HasCredentials() bool {
 	return Clean(p.Tenant) != "" || Clean(p.ClientID) != "" || Clean(p.Mailbox) != "" ||
-		p.ClientSecret != "" || Clean(p.CertFile) != ""
+		p.ClientSecret != "" || Clean(p.CertFile) != "" || Clean(p.User) != "" || p.Password != ""
+}
+
+// SignInUser is the user who signs in: User, or the mailbox when User is
+// empty.
+func (p Profile) SignInUser() string {
+	if p.User != "" {
+		return p.User
+	}
+	return p.Mailbox
 }
 
 // Has reports whether protocol pr is selected.

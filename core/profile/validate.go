@@ -38,6 +38,11 @@ const (
 	FieldCert         = "cert"
 	FieldCertPassword = "cert-password"
 	FieldMailbox      = "mailbox"
+	FieldUser         = "user"
+	FieldPassword     = "password"
+	FieldRedirectURI  = "redirect-uri"
+	FieldProvider     = "provider"
+	FieldScope        = "scope"
 	FieldFlow         = "flow"
 	FieldProtocols    = "protocols"
 	FieldMechanism    = "mech"
@@ -126,10 +131,13 @@ func Validate(p Profile) Problems {
 	add := func(field string, sev Severity, diag, msg, fix string) {
 		ps = append(ps, Problem{Field: field, Severity: sev, Message: msg, Fix: fix, DiagnosisID: diag})
 	}
-	validateTenant(p, add)
-	validateClientID(p, add)
+	if p.Flow.UsesOAuth() {
+		validateTenant(p, add)
+		validateClientID(p, add)
+	}
 	validateCredential(p, add)
 	validateMailbox(p, add)
+	validateFlowFields(p, add)
 	validateChoices(p, add)
 	validateEndpoints(p, add)
 	if p.Timeout < 0 {
@@ -139,7 +147,7 @@ func Validate(p Profile) Problems {
 	} else if p.Timeout > 0 && p.Timeout < time.Second {
 		add(FieldTimeout, Error, "", fmt.Sprintf("timeout %s is too short for a sign-in and a mail login", p.Timeout), "use at least 1s; 20s is the default")
 	}
-	return maskSecrets(ps, p.ClientSecret, p.CertPassword)
+	return maskSecrets(ps, p.ClientSecret, p.CertPassword, p.Password)
 }
 
 // maskSecrets hides the secret and the certificate password wherever a
@@ -175,8 +183,10 @@ func validateTenant(p Profile, add addFunc) {
 		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is a URL or path, not a tenant", t), fix)
 	case strings.EqualFold(t, zeroGUID) || placeholderRE.MatchString(t):
 		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is a placeholder", t), tenantHint)
+	case isMultiTenantAlias(t) && (p.Flow == ClientCredentials || p.Flow == AuthCode):
+		add(FieldTenant, Error, "tenant-required", fmt.Sprintf("tenant %q is not a specific tenant; %s needs the tenant that owns the app", t, p.Flow.Title()), tenantHint)
 	case isMultiTenantAlias(t):
-		add(FieldTenant, Error, "tenant-required", fmt.Sprintf("tenant %q is not a specific tenant; app-only sign-in needs the tenant that owns the mailbox", t), tenantHint)
+		add(FieldTenant, Warning, "tenant-required", fmt.Sprintf("tenant %q works only for multitenant apps", t), "a single-tenant app needs its own tenant: "+tenantHint)
 	case strings.Contains(t, "@"):
 		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is an e-mail address", t), fmt.Sprintf("use the domain part (%s) or the Directory (tenant) ID", t[strings.LastIndex(t, "@")+1:]))
 	case IsGUID(t):
@@ -213,7 +223,14 @@ func validateClientID(p Profile, add addFunc) {
 }
 
 func validateCredential(p Profile, add addFunc) {
-	if p.Flow != ClientCredentials {
+	switch p.Flow {
+	case ClientCredentials, AuthCode:
+	case Interactive, DeviceCode:
+		if p.ClientSecret != "" || p.CertFile != "" {
+			add(FieldSecret, Warning, "", p.Flow.Title()+" is a public-client flow: the client secret or certificate is not used", "clear it, or choose Authorization code with web redirect if the product uses the secret")
+		}
+		return
+	default:
 		return
 	}
 	s := p.ClientSecret
@@ -263,8 +280,17 @@ func validateMailbox(p Profile, add addFunc) {
 }
 
 func validateChoices(p Profile, add addFunc) {
-	if p.Flow != ClientCredentials {
-		add(FieldFlow, Error, "", fmt.Sprintf("flow %q is not supported", p.Flow), "use client-credentials")
+	known := false
+	var names []string
+	for _, f := range AllFlows {
+		known = known || f == p.Flow
+		names = append(names, string(f))
+	}
+	if !known {
+		add(FieldFlow, Error, "", fmt.Sprintf("flow %q is not supported", p.Flow), "use one of "+strings.Join(names, ", "))
+	}
+	if p.Flow == AppPassword && p.Has(Graph) {
+		add(FieldProtocols, Error, "", "Microsoft Graph has no password login", "drop graph, or choose an OAuth flow")
 	}
 	if len(p.Protocols) == 0 {
 		add(FieldProtocols, Error, "", "no protocol selected", "choose at least one of imap, pop, smtp, graph")
@@ -355,6 +381,70 @@ func errText(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// validateFlowFields checks the fields only some flows use.
+func validateFlowFields(p Profile, add addFunc) {
+	if p.User != "" {
+		validateAddress(add, FieldUser, "sign-in user", p.User, "type the user's sign-in name (UPN), e.g. agent@contoso.com")
+	}
+	switch p.Flow {
+	case Password:
+		if p.Password == "" {
+			add(FieldPassword, Error, "credentials-invalid", "password is empty", "give the user's password (it is never stored)")
+		}
+		add(FieldFlow, Warning, "", "Microsoft discourages username+password sign-in: MFA, federated domains and Conditional Access make it fail", "prefer browser sign-in or device code; this test shows whether it still works for this user")
+	case AppPassword:
+		if p.Password == "" {
+			add(FieldPassword, Error, "basic-auth-disabled", "password is empty", "give the app password (it is never stored)")
+		}
+		if p.Provider != "" {
+			if _, err := cloud.LookupProvider(p.Provider); err != nil {
+				add(FieldProvider, Error, "", err.Error(), "choose microsoft365, outlook.com, gmail or custom")
+			}
+		}
+		if p.Provider == "custom" && p.IMAPHost == "" && p.POPHost == "" && p.SMTPHost == "" {
+			add(FieldProvider, Error, "", "a custom provider needs its hosts", "set the IMAP, POP3 and SMTP hosts")
+		}
+	case AuthCode:
+		if p.RedirectURI == "" {
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "redirect URI is empty", "copy it from App registrations → your app → Authentication → Web → Redirect URIs (the product's callback address)")
+		}
+	}
+	if p.RedirectURI != "" {
+		u, err := url.Parse(p.RedirectURI)
+		switch {
+		case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %q is not an http(s) address", p.RedirectURI), "use the exact address registered on the app, e.g. https://ece.contoso.com/oauth/callback")
+		case u.Fragment != "":
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "redirect URI has a #fragment, which Entra ID does not allow", "remove the part after #")
+		case u.Scheme == "http" && u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1":
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %q uses http on another host; Entra ID allows http only for localhost", p.RedirectURI), "use https")
+		case p.Flow == Interactive && u.Scheme != "http":
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "browser sign-in redirects to this computer: use http://localhost (optionally with a port)", "register http://localhost under Mobile and desktop applications")
+		case validPort(u.Port()) != "":
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", validPort(u.Port()), "use a port from 1 to 65535")
+		}
+	}
+	for _, s := range p.Scopes {
+		if !strings.Contains(s, "/") && !strings.Contains(s, ".") && s != "offline_access" && s != "openid" && s != "profile" && s != "email" {
+			add(FieldScope, Error, "scope-invalid", fmt.Sprintf("scope %q is not a scope", s), "use full scopes such as https://outlook.office.com/IMAP.AccessAsUser.All")
+		}
+	}
+}
+
+func validateAddress(add addFunc, field, what, v, hint string) {
+	switch {
+	case strings.ContainsAny(v, " \t\r\n"):
+		add(field, Error, "user-not-found", fmt.Sprintf("%s %q contains spaces", what, v), hint)
+	case strings.Count(v, "@") != 1:
+		add(field, Error, "user-not-found", fmt.Sprintf("%s %q is not an e-mail address (it needs exactly one @)", what, v), hint)
+	default:
+		local, domain, _ := strings.Cut(v, "@")
+		if local == "" || !domainRE.MatchString(domain) {
+			add(field, Error, "user-not-found", fmt.Sprintf("%s %q is not an e-mail address", what, v), hint)
+		}
+	}
 }
 
 // ValidateEnvironment checks only the fields the environment check uses

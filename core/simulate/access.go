@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"slices"
@@ -103,7 +104,13 @@ type decision struct {
 	smtpDisabled string
 	// mailbox is the canonical address of the opened mailbox.
 	mailbox string
+	// principal is the signed-in user's UPN for a delegated token, "" for
+	// an app-only token or basic authentication.
+	principal string
 }
+
+// requiredScope maps a protocol to the delegated scope it needs.
+var requiredScope = map[string]string{ProtoIMAP: ScopeIMAP, ProtoPOP: ScopePOP, ProtoSMTP: ScopeSMTP}
 
 // requiredRole maps a protocol to the application role it needs.
 var requiredRole = map[string]string{ProtoIMAP: RoleIMAP, ProtoPOP: RolePOP, ProtoSMTP: RoleSMTP}
@@ -148,6 +155,9 @@ func (t *Tenant) decide(proto, user, token string) decision {
 	if exp, ok := p.claimTime("exp"); !ok || now >= exp {
 		return fail("token expired")
 	}
+	if p.claimString("idtyp") == "user" || p.claimString("scp") != "" {
+		return t.decideDelegated(proto, user, p)
+	}
 	role := requiredRole[proto]
 	if !slices.Contains(p.claimStrings("roles"), role) {
 		return fail("token has no %s role (roles: %v)", role, p.claimStrings("roles"))
@@ -166,7 +176,43 @@ func (t *Tenant) decide(proto, user, token string) decision {
 	if !app.FullAccess[strings.ToLower(mb.Address)] {
 		return fail("service principal of app %q has no FullAccess on %q", app.ClientID, mb.Address)
 	}
-	d := decision{ok: true, mailbox: mb.Address}
+	return t.protocolState(proto, mb, decision{ok: true, mailbox: mb.Address})
+}
+
+// decideDelegated checks a user token: the protocol's scope in scp, an
+// enabled user, and the mailbox being the user's own or one they have
+// FullAccess on. The caller holds t.mu.
+func (t *Tenant) decideDelegated(proto, user string, p *jwtParts) decision {
+	fail := func(format string, args ...any) decision {
+		return decision{reason: fmt.Sprintf(format, args...)}
+	}
+	need, scp := requiredScope[proto], strings.Fields(p.claimString("scp"))
+	if !slices.ContainsFunc(scp, func(s string) bool { return strings.EqualFold(s, need) }) {
+		return fail("delegated token has no %s scope (scp: %v)", need, scp)
+	}
+	u := t.state.userByOID(p.claimString("oid"))
+	if u == nil {
+		return fail("token user %q (oid %s) does not exist", p.claimString("upn"), p.claimString("oid"))
+	}
+	if u.Disabled {
+		return fail("user %s is disabled", u.UPN)
+	}
+	mb := t.state.mailbox(user)
+	if mb == nil {
+		return fail("mailbox %q does not exist", user)
+	}
+	if !mb.ExchangeOnline {
+		return fail("%q has no Exchange Online mailbox (unlicensed or on-premises)", mb.Address)
+	}
+	if !strings.EqualFold(u.Mailbox, mb.Address) && !u.FullAccess[strings.ToLower(mb.Address)] {
+		return fail("user %s has no FullAccess on %q", u.UPN, mb.Address)
+	}
+	return t.protocolState(proto, mb, decision{ok: true, mailbox: mb.Address, principal: u.UPN})
+}
+
+// protocolState applies the mailbox's and tenant's protocol settings to an
+// authenticated decision. The caller holds t.mu.
+func (t *Tenant) protocolState(proto string, mb *Mailbox, d decision) decision {
 	switch {
 	case proto == ProtoIMAP && !mb.IMAPEnabled:
 		d.notConnected, d.reason = true, "IMAP is disabled on mailbox "+mb.Address
@@ -178,4 +224,55 @@ func (t *Tenant) decide(proto, user, token string) decision {
 		d.ok, d.smtpDisabled, d.reason = false, "Mailbox", "SMTP AUTH is disabled for mailbox "+mb.Address
 	}
 	return d
+}
+
+// checkBasic runs basic authentication (user name and app password) for
+// proto and records the reason for a rejection. basicOff in the result
+// reason tells SMTP to answer "basic authentication is disabled".
+func (t *Tenant) checkBasic(proto, user, pass string) (decision, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d, off := t.decideBasic(proto, user, pass)
+	if !d.ok || d.notConnected || d.smtpDisabled != "" {
+		t.rejections[proto] = d.reason
+	}
+	return d, off
+}
+
+// decideBasic implements checkBasic; the caller holds t.mu.
+func (t *Tenant) decideBasic(proto, user, pass string) (decision, bool) {
+	if !t.state.Directory.BasicAuth {
+		return decision{reason: "basic authentication is disabled for the tenant"}, true
+	}
+	mb := t.state.mailbox(user)
+	if mb == nil {
+		return decision{reason: fmt.Sprintf("mailbox %q does not exist", user)}, false
+	}
+	if !mb.ExchangeOnline {
+		return decision{reason: fmt.Sprintf("%q has no Exchange Online mailbox", mb.Address)}, false
+	}
+	ok := false
+	for _, p := range mb.AppPasswords {
+		ok = ok || subtle.ConstantTimeCompare([]byte(p), []byte(pass)) == 1
+	}
+	if !ok {
+		return decision{reason: fmt.Sprintf("wrong app password for %s", mb.Address)}, false
+	}
+	return t.protocolState(proto, mb, decision{ok: true, mailbox: mb.Address}), false
+}
+
+// basicAuthOn reports whether basic authentication is enabled.
+func (t *Tenant) basicAuthOn() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.state.Directory.BasicAuth
+}
+
+// parsePlain parses a SASL PLAIN message "authzid\x00user\x00pass".
+func parsePlain(msg []byte) (user, pass string, ok bool) {
+	parts := strings.Split(string(msg), "\x00")
+	if len(parts) != 3 || parts[1] == "" {
+		return "", "", false
+	}
+	return parts[1], parts[2], true
 }

@@ -32,6 +32,10 @@ func (t *Tenant) authorityHandler() http.Handler {
 	mux.HandleFunc("GET /{tenant}/discovery/v2.0/keys", t.handleKeys)
 	mux.HandleFunc("GET /{tenant}/discovery/keys", t.handleKeys)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", t.handleToken)
+	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", t.handleAuthorize)
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/devicecode", t.handleDeviceCode)
+	mux.HandleFunc("GET /devicelogin", t.handleDeviceLogin)
+	mux.HandleFunc("POST /devicelogin", t.handleDeviceLogin)
 	mux.HandleFunc("GET /common/userrealm/{user}", t.handleUserRealm)
 	mux.HandleFunc("GET /common/UserRealm/{user}", t.handleUserRealm)
 	mux.HandleFunc("GET /common/userrealm/", t.handleUserRealm)
@@ -183,7 +187,8 @@ func (t *Tenant) handleInstanceDiscovery(w http.ResponseWriter, r *http.Request)
 	})
 }
 
-// handleToken implements the token endpoint (client credentials only).
+// handleToken implements the token endpoint: client credentials here,
+// the user grants in userGrant.
 func (t *Tenant) handleToken(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if err := r.ParseForm(); err != nil {
@@ -202,6 +207,9 @@ func (t *Tenant) handleToken(w http.ResponseWriter, r *http.Request) {
 	form := r.PostForm
 	switch grant := form.Get("grant_type"); grant {
 	case "client_credentials":
+	case "authorization_code", "password", "refresh_token", "device_code", deviceCodeGrantURN:
+		t.userGrant(w, r, tid, grant)
+		return
 	case "":
 		t.writeAADError(w, r, errMissingParam("grant_type"))
 		return

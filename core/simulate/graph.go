@@ -242,6 +242,7 @@ func routeGraph(r *http.Request) (graphOp, *graphError) {
 type graphToken struct {
 	delegated bool
 	user      string   // upn / preferred_username of a delegated token
+	oid       string   // object ID of a delegated token's user
 	perms     []string // roles (app-only) or scp (delegated)
 	appID     string
 }
@@ -288,7 +289,7 @@ func (t *Tenant) checkGraphToken(r *http.Request) (*graphToken, *graphError) {
 		gt.appID = p.claimString("azp")
 	}
 	if scp := p.claimString("scp"); scp != "" {
-		gt.delegated, gt.perms = true, strings.Fields(scp)
+		gt.delegated, gt.perms, gt.oid = true, strings.Fields(scp), p.claimString("oid")
 		for _, c := range []string{"upn", "preferred_username", "unique_name"} {
 			if gt.user = p.claimString(c); gt.user != "" {
 				break
@@ -345,6 +346,9 @@ func (t *Tenant) graphDecide(r *http.Request, body []byte) (any, *graphError) {
 			return nil, &graphError{status: http.StatusBadRequest, code: "BadRequest", message: graphMsgMeAppOnly, reason: "/me with an app-only token"}
 		}
 		id = tok.user
+		if tok.oid != "" && t.state.mailboxByID(tok.oid) != nil {
+			id = tok.oid
+		}
 	}
 	need := readPerms
 	if op.send {
@@ -366,6 +370,11 @@ func (t *Tenant) graphDecide(r *http.Request, body []byte) (any, *graphError) {
 	if !mb.ExchangeOnline {
 		return nil, &graphError{status: http.StatusNotFound, code: "MailboxNotEnabledForRESTAPI", message: graphMsgNoRESTMailbox,
 			reason: mb.Address + " has no Exchange Online mailbox"}
+	}
+	if tok.delegated && !op.me {
+		if gerr := t.delegatedMailboxAccess(tok, mb, op.send); gerr != nil {
+			return nil, gerr
+		}
 	}
 	if !tok.delegated {
 		if app := t.state.app(tok.appID); app != nil && !app.AccessPolicy.allows(mb.Address) {
@@ -407,6 +416,25 @@ func (t *Tenant) graphDecide(r *http.Request, body []byte) (any, *graphError) {
 	}
 	mb.GraphSent = append(mb.GraphSent, msg)
 	return nil, nil
+}
+
+// delegatedMailboxAccess lets a user token reach another user's mailbox
+// only with FullAccess (Send As for sendMail) and a .Shared permission, as
+// Graph does. The caller holds t.mu.
+func (t *Tenant) delegatedMailboxAccess(tok *graphToken, mb *Mailbox, send bool) *graphError {
+	u := t.state.userByOID(tok.oid)
+	if u != nil && strings.EqualFold(u.Mailbox, mb.Address) {
+		return nil
+	}
+	shared, right := []string{"Mail.Read.Shared", "Mail.ReadWrite.Shared"}, u != nil && u.FullAccess[strings.ToLower(mb.Address)]
+	if send {
+		shared, right = []string{"Mail.Send.Shared"}, u != nil && u.SendAs[strings.ToLower(mb.Address)]
+	}
+	if right && slices.ContainsFunc(tok.perms, func(p string) bool { return slices.Contains(shared, p) }) {
+		return nil
+	}
+	return &graphError{status: http.StatusForbidden, code: "ErrorAccessDenied", message: graphMsgAccessDenied,
+		reason: fmt.Sprintf("user %s may not open %s (needs FullAccess/Send As and a .Shared scope)", tok.user, mb.Address)}
 }
 
 // validRecipient reports whether addr is a plain resolvable SMTP address.

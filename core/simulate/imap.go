@@ -224,12 +224,33 @@ func (s *imapSession) cmdLogout(cmd imapCommand) error {
 	return s.c.send(s.x.bye, cmd.tag+" "+s.x.logoutOK)
 }
 
-// cmdLogin rejects basic authentication, which Exchange Online disabled.
+// cmdLogin runs basic authentication: Exchange Online rejects it (basic
+// authentication retired) unless Directory.BasicAuth is on and the
+// password is one of the mailbox's app passwords.
 func (s *imapSession) cmdLogin(cmd imapCommand) error {
 	if s.state != imapNotAuth {
 		return s.reply(cmd.tag, s.x.invalidState, cmd.name)
 	}
-	return s.reply(cmd.tag, s.x.loginFailed, "")
+	if len(cmd.args) != 2 {
+		return s.reply(cmd.tag, s.x.badArgs, cmd.name)
+	}
+	return s.finishBasic(cmd, cmd.args[0], cmd.args[1], "OK LOGIN completed.", s.x.loginFailed)
+}
+
+// finishBasic applies the basic authentication decision.
+func (s *imapSession) finishBasic(cmd imapCommand, user, pass, okText, failText string) error {
+	d, _ := s.t.checkBasic(ProtoIMAP, user, pass)
+	if s.t.dovecot() && d.notConnected {
+		d.ok = false
+	}
+	if !d.ok {
+		return s.reply(cmd.tag, failText, "")
+	}
+	s.state, s.user, s.notConnected = imapAuth, d.mailbox, d.notConnected
+	if s.t.dovecot() {
+		okText = s.x.authOK
+	}
+	return s.reply(cmd.tag, okText, s.x.capsPost)
 }
 
 // cmdAuthenticate runs AUTHENTICATE with or without an initial response.
@@ -266,7 +287,11 @@ func (s *imapSession) cmdAuthenticate(cmd imapCommand) error {
 		return s.reply(cmd.tag, s.x.badArgs, cmd.name)
 	}
 	if mech == mechPlain {
-		return s.reply(cmd.tag, s.x.authFailed, "")
+		user, pass, ok := parsePlain(msg)
+		if !ok {
+			return s.reply(cmd.tag, s.x.authFailed, "")
+		}
+		return s.finishBasic(cmd, user, pass, s.x.authOK, s.x.authFailed)
 	}
 	creds, err := parseBearer(mech, msg)
 	if err != nil {

@@ -49,6 +49,7 @@ type popSession struct {
 	authed       bool
 	notConnected bool
 	user         string
+	pendingUser  string // USER argument awaiting PASS
 	msgs         []Message
 	deleted      map[int]bool
 	quit         bool
@@ -107,7 +108,7 @@ func (s *popSession) dispatch(line string) error {
 	case "USER":
 		return s.cmdUser(arg)
 	case "PASS":
-		return s.cmdPass()
+		return s.cmdPass(arg)
 	case "AUTH":
 		return s.cmdAuth(arg)
 	}
@@ -127,20 +128,40 @@ func (s *popSession) dispatch(line string) error {
 	return h(arg)
 }
 
-// cmdUser accepts a user name; PASS then fails (basic auth is disabled).
-func (s *popSession) cmdUser(string) error {
+// cmdUser accepts a user name for PASS.
+func (s *popSession) cmdUser(arg string) error {
 	if s.authed {
 		return s.reply(s.x.invalidState, "USER")
 	}
+	s.pendingUser = strings.TrimSpace(arg)
 	return s.c.send("+OK")
 }
 
-// cmdPass rejects basic authentication.
-func (s *popSession) cmdPass() error {
+// cmdPass runs basic authentication: refused unless Directory.BasicAuth
+// is on and the password is one of the mailbox's app passwords.
+func (s *popSession) cmdPass(arg string) error {
 	if s.authed {
 		return s.reply(s.x.invalidState, "PASS")
 	}
-	return s.c.send(s.x.passFailed)
+	user := s.pendingUser
+	s.pendingUser = ""
+	return s.finishBasic(user, arg, s.x.passFailed)
+}
+
+// finishBasic applies the basic authentication decision.
+func (s *popSession) finishBasic(user, pass, failText string) error {
+	d, _ := s.t.checkBasic(ProtoPOP, user, pass)
+	if s.t.dovecot() && d.notConnected {
+		d.ok = false
+	}
+	if !d.ok {
+		return s.c.send(failText)
+	}
+	s.authed, s.user, s.notConnected = true, d.mailbox, d.notConnected
+	if !d.notConnected {
+		s.msgs = s.t.inbox(d.mailbox)
+	}
+	return s.c.send(s.x.authOK)
 }
 
 // cmdAuth runs RFC 5034 AUTH.
@@ -181,8 +202,15 @@ func (s *popSession) cmdAuth(arg string) error {
 		return s.c.send("-ERR Authentication canceled.")
 	}
 	msg, err := decodeSASL(resp)
-	if err != nil || mech == mechPlain {
+	if err != nil {
 		return s.c.send(s.x.authFailed)
+	}
+	if mech == mechPlain {
+		user, pass, ok := parsePlain(msg)
+		if !ok {
+			return s.c.send(s.x.authFailed)
+		}
+		return s.finishBasic(user, pass, s.x.authFailed)
 	}
 	creds, err := parseBearer(mech, msg)
 	if err != nil {

@@ -6,7 +6,9 @@ import (
 	"strings"
 )
 
-// FederationHost is the simulated ADFS server a federated domain points to.
+// FederationHost is the simulated ADFS server a federated domain points to
+// in the realm's api-version=2.0 AuthURL; the api-version=1.0 MEX and
+// usernamemixed URLs point at the authority itself (404).
 // It does not run; it only appears in realm answers.
 const FederationHost = "adfs.contoso-sim.test"
 
@@ -94,8 +96,10 @@ func (t *Tenant) handleUserRealm(w http.ResponseWriter, r *http.Request) {
 	}
 	if kind == RealmFederated {
 		v.FederationProtocol = "WSTrust"
-		v.FederationMetadataURL = "https://" + FederationHost + "/adfs/services/trust/mex"
-		v.FederationActiveAuthURL = "https://" + FederationHost + "/adfs/services/trust/2005/usernamemixed"
+		// MSAL fetches the MEX document next; pointing it at the authority
+		// (which answers 404) keeps a federated sign-in offline and fast.
+		v.FederationMetadataURL = t.requestBase(r) + "/adfs/services/trust/mex"
+		v.FederationActiveAuthURL = t.requestBase(r) + "/adfs/services/trust/2005/usernamemixed"
 	}
 	writeJSON(w, http.StatusOK, v)
 }

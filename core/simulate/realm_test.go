@@ -69,8 +69,8 @@ func TestUserRealm(t *testing.T) {
 	}
 	_, v1, raw = getRealm(t, ten, "/common/UserRealm/"+esc+"?api-version=1.0")
 	if v1["account_type"] != "Federated" || v1["federation_protocol"] != "WSTrust" ||
-		v1["federation_metadata_url"] != "https://adfs.contoso-sim.test/adfs/services/trust/mex" ||
-		v1["federation_active_auth_url"] != "https://adfs.contoso-sim.test/adfs/services/trust/2005/usernamemixed" ||
+		v1["federation_metadata_url"] != ten.AuthorityURL+"/adfs/services/trust/mex" ||
+		v1["federation_active_auth_url"] != ten.AuthorityURL+"/adfs/services/trust/2005/usernamemixed" ||
 		v1["domain_name"] != ten.TenantDomain || v1["cloud_audience_urn"] != "urn:federation:MicrosoftOnline" {
 		t.Errorf("federated v1 = %s", raw)
 	}

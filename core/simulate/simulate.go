@@ -102,6 +102,21 @@ type Tenant struct {
 	// it in place of Mailbox in /users/{id}.
 	MailboxObjectID string
 
+	// User is the UPN of the user delegated flows sign in by default: the
+	// owner of Mailbox. UserPassword is their password (a secret of the
+	// simulated tenant).
+	User         string
+	UserPassword string
+	// SharedMailbox is a shared mailbox's address; DelegateUser has
+	// FullAccess and Send As on it (and a mailbox of their own), and signs
+	// in with DelegatePassword.
+	SharedMailbox    string
+	DelegateUser     string
+	DelegatePassword string
+	// AppPassword is Mailbox's app password for basic authentication (a
+	// secret; accepted only while basic authentication is on).
+	AppPassword string
+
 	CAFile string // PEM of the CA that signed the servers' certificate
 	CAPEM  []byte // contents of CAFile
 
@@ -144,6 +159,9 @@ type Tenant struct {
 	scenario   string
 	issued     []string
 	rejections map[string]string
+	// grants are the delegated flows' codes, device codes and refresh
+	// tokens; they survive SetScenario like tokens survive a portal change.
+	grants grantStore
 
 	authorityConns, authorityReqs, imapConns, popConns, smtpConns atomic.Int64
 	graphConns, graphReqs                                         atomic.Int64
@@ -198,28 +216,38 @@ func Start(opts Options) (*Tenant, error) {
 		cloud:      cloud,
 		pki:        p,
 		rejections: map[string]string{},
+		grants:     newGrantStore(),
 		httpDone:   make(chan struct{}),
 		graphDone:  make(chan struct{}),
 	}
 	t.Cloud, t.ExchangeResource, t.GraphResource = cloud.name, cloud.exchange[0], cloud.graph
 	t.LoginHost = cloud.loginHosts[0]
 	t.id = identity{
-		tenantID:    newGUID(),
-		domain:      "contoso-sim.onmicrosoft.com",
-		displayName: "Contoso (simulated)",
-		clientID:    newGUID(),
-		appName:     "Mail OAuth Tester (simulated)",
-		spID:        newGUID(),
-		secretID:    newGUID(),
-		secret:      newSecretValue(),
-		mailbox:     "support@contoso-sim.onmicrosoft.com",
-		mailboxOID:  newGUID(),
-		cert:        p.appCert,
-		otherCert:   p.otherCert,
+		tenantID:         newGUID(),
+		domain:           "contoso-sim.onmicrosoft.com",
+		displayName:      "Contoso (simulated)",
+		clientID:         newGUID(),
+		appName:          "Mail OAuth Tester (simulated)",
+		spID:             newGUID(),
+		secretID:         newGUID(),
+		secret:           newSecretValue(),
+		mailbox:          "support@contoso-sim.onmicrosoft.com",
+		mailboxOID:       newGUID(),
+		userPassword:     "Sim-" + randString(12, alnum) + "!1",
+		appPassword:      randString(16, "abcdefghijklmnopqrstuvwxyz"),
+		shared:           "shared@contoso-sim.onmicrosoft.com",
+		sharedOID:        newGUID(),
+		delegate:         "agent@contoso-sim.onmicrosoft.com",
+		delegateOID:      newGUID(),
+		delegatePassword: "Sim-" + randString(12, alnum) + "!2",
+		cert:             p.appCert,
+		otherCert:        p.otherCert,
 	}
 	t.TenantID, t.TenantDomain, t.ClientID, t.AppName = t.id.tenantID, t.id.domain, t.id.clientID, t.id.appName
 	t.ClientSecret, t.SecretID, t.Mailbox = t.id.secret, t.id.secretID, t.id.mailbox
 	t.MailboxObjectID = t.id.mailboxOID
+	t.User, t.UserPassword, t.AppPassword = t.id.mailbox, t.id.userPassword, t.id.appPassword
+	t.SharedMailbox, t.DelegateUser, t.DelegatePassword = t.id.shared, t.id.delegate, t.id.delegatePassword
 	t.CAPEM, t.CertThumbprint = p.caPEM, thumbprintSHA1(p.appCert)
 	t.PFXPassword = "Sim-" + randString(16, alnum)
 	t.tlsConf = &tls.Config{Certificates: []tls.Certificate{p.serverTLS}, MinVersion: tls.VersionTLS12}

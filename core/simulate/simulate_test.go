@@ -23,7 +23,26 @@ func TestScenariosCatalogue(t *testing.T) {
 		"graph-access-policy": "graph-access-policy", "graph-permission-missing": "graph-permission-denied",
 		"graph-mailbox-missing": "mailbox-not-found", "graph-throttled": "", "federated-domain": "federated-password-grant",
 	}
+	// Delegated-flow scenarios, appended in this order.
+	userScenarios := []struct{ name, id string }{
+		{"consent-missing", "consent-required"}, {"admin-consent-required", "admin-consent-required"},
+		{"public-client-disabled", "public-client-flows-disabled"}, {"redirect-uri-mismatch", "redirect-uri-mismatch"},
+		{"mfa-required", "mfa-required"}, {"password-wrong", "credentials-invalid"},
+		{"refresh-expired", "refresh-token-expired"}, {"refresh-revoked", "refresh-token-expired"},
+		{"consent-declined", "consent-declined"}, {"user-not-found", "user-not-found"},
+		{"shared-mailbox-no-access", "mailbox-auth-rejected"}, {"basic-auth-disabled", "basic-auth-disabled"},
+		{"app-password", ""},
+	}
+	userOnly := map[string]bool{"federated-domain": true}
+	for _, u := range userScenarios {
+		want[u.name], userOnly[u.name] = u.id, true
+	}
 	got := Scenarios()
+	for i, u := range userScenarios {
+		if j := len(got) - len(userScenarios) + i; j < 0 || got[j].Name != u.name {
+			t.Errorf("scenario %d is not %q", j, u.name)
+		}
+	}
 	if len(got) != len(want) || got[0].Name != "ok" {
 		t.Fatalf("Scenarios() = %d entries starting %q, want %d starting ok", len(got), got[0].Name, len(want))
 	}
@@ -31,7 +50,7 @@ func TestScenariosCatalogue(t *testing.T) {
 		if w, ok := want[s.Name]; !ok || w != s.WantID {
 			t.Errorf("scenario %q WantID = %q, want %q", s.Name, s.WantID, w)
 		}
-		if s.UserFlowsOnly != (s.Name == "federated-domain") {
+		if s.UserFlowsOnly != userOnly[s.Name] || (userOnly[s.Name] && len(s.Flows) == 0) {
 			t.Errorf("scenario %q UserFlowsOnly = %v", s.Name, s.UserFlowsOnly)
 		}
 		if s.Title == "" || s.Description == "" {

@@ -16,14 +16,17 @@ const (
 
 // smtpSession is one SMTP connection.
 type smtpSession struct {
-	t       *Tenant
-	c       *conn
-	helo    bool
-	user    string // authenticated mailbox, "" before AUTH
-	from    string
-	rcpts   int
-	quit    bool
-	dovecot bool
+	t    *Tenant
+	c    *conn
+	helo bool
+	user string // authenticated mailbox, "" before AUTH
+	// principal is the signed-in user of a delegated token ("" for
+	// app-only tokens and basic authentication); Send As is checked for it.
+	principal string
+	from      string
+	rcpts     int
+	quit      bool
+	dovecot   bool
 }
 
 // serveSMTP runs a plain SMTP session that offers STARTTLS.
@@ -94,9 +97,12 @@ func (s *smtpSession) ehloLines() []string {
 		return append(ext, "ENHANCEDSTATUSCODES", "8BITMIME", "DSN", "SMTPUTF8", "CHUNKING")
 	}
 	ext := []string{smtpFrontEnd + " Hello [" + s.c.remoteIP() + "]", "SIZE 157286400", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES"}
-	if s.c.tls {
+	switch {
+	case s.c.tls && s.t.basicAuthOn():
+		ext = append(ext, "AUTH LOGIN PLAIN XOAUTH2")
+	case s.c.tls:
 		ext = append(ext, "AUTH LOGIN XOAUTH2")
-	} else {
+	default:
 		ext = append(ext, "STARTTLS")
 	}
 	return append(ext, "8BITMIME", "BINARYMIME", "CHUNKING", "SMTPUTF8")
@@ -172,8 +178,8 @@ func (s *smtpSession) cmdAuth(arg string) error {
 	case !s.c.tls:
 		return s.c.send("504 5.7.4 Unrecognized authentication type " + s.diag())
 	case mech == mechLogin && !s.dovecot:
-		return s.authLogin(hasInitial)
-	case mech == mechXOAuth2, mech == mechOAuthBearer && s.dovecot, mech == mechPlain && s.dovecot:
+		return s.authLogin(initial, hasInitial)
+	case mech == mechXOAuth2, mech == mechOAuthBearer && s.dovecot, mech == mechPlain && (s.dovecot || s.t.basicAuthOn()):
 	default:
 		if s.dovecot {
 			return s.c.send("535 5.7.8 Error: authentication failed: Invalid authentication mechanism")
@@ -199,7 +205,11 @@ func (s *smtpSession) cmdAuth(arg string) error {
 		return s.c.send("501 5.5.2 Cannot Decode response " + s.diag())
 	}
 	if mech == mechPlain {
-		return s.c.send("535 5.7.8 Error: authentication failed: authentication failure")
+		user, pass, ok := parsePlain(msg)
+		if !ok {
+			return s.c.send(s.authFailedText())
+		}
+		return s.finishBasic(user, pass)
 	}
 	creds, err := parseBearer(mech, msg)
 	if err != nil {
@@ -234,16 +244,17 @@ func (s *smtpSession) finishAuth(mech string, creds bearerCreds) error {
 		}
 		return s.c.send(s.authFailedText())
 	}
-	s.user = d.mailbox
+	s.user, s.principal = d.mailbox, d.principal
 	return s.c.send("235 2.7.0 Authentication successful")
 }
 
-// authLogin takes AUTH LOGIN to its end and rejects it: basic
-// authentication is disabled in Exchange Online.
-func (s *smtpSession) authLogin(hasInitial bool) error {
+// authLogin runs AUTH LOGIN (334 VXNlcm5hbWU6 / 334 UGFzc3dvcmQ6) and
+// checks the credentials as basic authentication.
+func (s *smtpSession) authLogin(initial string, hasInitial bool) error {
 	prompts := []string{"334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6"}
+	var answers []string
 	if hasInitial {
-		prompts = prompts[1:]
+		prompts, answers = prompts[1:], []string{initial}
 	}
 	for _, p := range prompts {
 		if err := s.c.send(p); err != nil {
@@ -256,8 +267,38 @@ func (s *smtpSession) authLogin(hasInitial bool) error {
 		if line == "*" {
 			return s.c.send("501 5.7.0 Authentication aborted")
 		}
+		answers = append(answers, line)
 	}
-	return s.c.send("535 5.7.139 Authentication unsuccessful, basic authentication is disabled. " + s.diag())
+	var creds [2]string
+	for i, a := range answers {
+		b, err := decodeSASL(a)
+		if err != nil {
+			return s.c.send("501 5.5.2 Cannot Decode response " + s.diag())
+		}
+		creds[i] = string(b)
+	}
+	return s.finishBasic(creds[0], creds[1])
+}
+
+// finishBasic applies the basic authentication decision. Exchange says
+// "basic authentication is disabled" while it is off (text quoted in
+// nodemailer/nodemailer#1714 and others).
+func (s *smtpSession) finishBasic(user, pass string) error {
+	d, off := s.t.checkBasic(ProtoSMTP, user, pass)
+	switch {
+	case s.dovecot && !d.ok:
+		return s.c.send("535 5.7.8 Error: authentication failed: authentication failure")
+	case s.dovecot:
+	case off:
+		return s.c.send("535 5.7.139 Authentication unsuccessful, basic authentication is disabled. " + s.diag())
+	case d.smtpDisabled != "":
+		return s.c.send("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the " +
+			d.smtpDisabled + ". Visit https://aka.ms/smtp_auth_disabled for more information. " + s.diag())
+	case !d.ok:
+		return s.c.send(s.authFailedText())
+	}
+	s.user, s.principal = d.mailbox, ""
+	return s.c.send("235 2.7.0 Authentication successful")
 }
 
 // resetTransaction forgets the envelope.
@@ -359,8 +400,12 @@ func (s *smtpSession) cmdData(string) error {
 func (s *smtpSession) deliver() error {
 	from := s.from
 	s.resetTransaction()
-	if !strings.EqualFold(from, s.user) && !s.dovecot {
-		return s.c.send("554 5.2.252 SendAsDenied; " + s.user + " not allowed to send as " + from +
+	if !s.dovecot && !s.t.maySendAs(s.user, s.principal, from) {
+		who := s.user
+		if s.principal != "" {
+			who = s.principal
+		}
+		return s.c.send("554 5.2.252 SendAsDenied; " + who + " not allowed to send as " + from +
 			"; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied " + s.diag())
 	}
 	s.t.mu.Lock()
@@ -372,6 +417,20 @@ func (s *smtpSession) deliver() error {
 		return s.c.send("250 2.0.0 Ok: queued as " + randString(10, upperHexChar))
 	}
 	return s.c.send("250 2.0.0 OK <" + strings.ToLower(newRequestID()) + "@" + smtpBackEnd + "> [Hostname=" + smtpBackEnd + "]")
+}
+
+// maySendAs reports whether a session authenticated for mailbox (with a
+// delegated token of principal, or app-only/basic when principal is "")
+// may send as from: app-only and basic sessions only as the mailbox, users
+// as their own mailbox or one they have Send As on.
+func (t *Tenant) maySendAs(mailbox, principal, from string) bool {
+	if principal == "" {
+		return strings.EqualFold(from, mailbox)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	u := t.state.user(principal)
+	return u != nil && (strings.EqualFold(from, u.Mailbox) || u.SendAs[strings.ToLower(from)])
 }
 
 // cmdRset aborts the transaction.

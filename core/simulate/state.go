@@ -57,6 +57,17 @@ type State struct {
 	Mailboxes map[string]*Mailbox
 	// GraphThrottle makes Microsoft Graph answer 429 ApplicationThrottled.
 	GraphThrottle GraphThrottle
+	// Users are the directory's user accounts keyed by lower-case UPN.
+	Users map[string]*User
+	// ExpireRefreshTokens makes every refresh token redemption fail with
+	// AADSTS700082 (expired due to inactivity), as if the token had been
+	// unused for longer than Directory.RefreshTokenLifetime. Sign-ins still
+	// issue refresh tokens.
+	ExpireRefreshTokens bool
+	// RevokeRefreshTokens makes every refresh token redemption fail with
+	// AADSTS50173 (revoked: password reset or Revoke-MgUserSignInSession),
+	// as if the user's TokensValidFrom moved past the token's issue time.
+	RevokeRefreshTokens bool
 }
 
 // GraphThrottle configures Graph throttling: the next Remaining Graph
@@ -74,6 +85,27 @@ type Directory struct {
 	DisplayName string // organisation name shown in some AADSTS texts
 	// SMTPAuthDisabled mirrors Set-TransportConfig -SmtpClientAuthenticationDisabled $true.
 	SMTPAuthDisabled bool
+	// BasicAuth lets IMAP LOGIN / AUTHENTICATE PLAIN, POP USER/PASS and
+	// SMTP AUTH LOGIN/PLAIN succeed with a mailbox's app password. False is
+	// Exchange Online today (basic authentication retired).
+	BasicAuth bool
+	// UserConsentAllowed lets users consent to delegated permissions
+	// themselves (Enterprise applications > Consent and permissions). When
+	// false, only an admin can consent (AADSTS90094).
+	UserConsentAllowed bool
+	// RefreshTokenLifetime is the refresh token inactivity timeout (90 days
+	// in Entra). 0 means 90 days.
+	RefreshTokenLifetime time.Duration
+	// AccessTokenLifetime is the lifetime of delegated access tokens; 0
+	// means one hour. Below five minutes MSAL treats a cached token as
+	// expired and redeems the refresh token instead.
+	AccessTokenLifetime time.Duration
+	// DeviceCodeLifetime is how long a device code stays valid; 0 means 15
+	// minutes (expires_in 900).
+	DeviceCodeLifetime time.Duration
+	// DeviceCodeInterval is the polling interval the device code answer
+	// asks for, in seconds; 0 means 1 (Entra says 5).
+	DeviceCodeInterval int
 	// Domains are the tenant's verified domains keyed by lower-case name,
 	// the initial Domain included. Tenant discovery, token requests and the
 	// user realm endpoint recognise them.
@@ -112,13 +144,31 @@ type App struct {
 	// FullAccess lists the lower-case addresses of mailboxes the Exchange
 	// service principal has FullAccess on (Add-MailboxPermission).
 	FullAccess map[string]bool
-	// DelegatedScopes are the consented delegated permissions per resource
-	// URI. They never appear in app-only tokens.
+	// DelegatedScopes are the delegated permissions the registration
+	// declares (API permissions), per resource key (ResourceExchange,
+	// ResourceGraph); the OpenID scopes are declared under ResourceGraph.
+	// Whether users may use them is AdminConsented or the user's own
+	// consent. They never appear in app-only tokens.
 	DelegatedScopes map[string][]string
 	// AccessPolicy is the Exchange application access policy scoped to the
 	// app, or nil. It applies to Microsoft Graph (and EWS), not to
 	// IMAP/POP/SMTP.
 	AccessPolicy *AccessPolicy
+	// PublicClient is "Allow public client flows" (Authentication blade):
+	// device code and username/password sign-ins without a client secret
+	// need it (else AADSTS7000218).
+	PublicClient bool
+	// MobileDesktop are the redirect URIs of the "Mobile and desktop
+	// applications" platform. "http://localhost" matches a loopback
+	// redirect on any port.
+	MobileDesktop []string
+	// Web are the redirect URIs of the "Web" platform; they match exactly
+	// and their authorization codes need the client's secret or
+	// certificate.
+	Web []string
+	// AdminConsented is true when an admin granted tenant-wide consent to
+	// the DelegatedScopes; users then need no consent of their own.
+	AdminConsented bool
 }
 
 // AccessPolicy is an Exchange Online application access policy
@@ -167,6 +217,11 @@ type Mailbox struct {
 	Inbox           []Message
 	// Sent counts messages accepted over SMTP from this mailbox.
 	Sent int
+	// AppPasswords are the app passwords basic authentication accepts for
+	// this mailbox when Directory.BasicAuth is on.
+	AppPasswords []string
+	// Shared marks a shared mailbox (its user account cannot sign in).
+	Shared bool
 	// GraphSent records the messages submitted with Graph sendMail.
 	GraphSent []GraphMessage
 }
@@ -244,6 +299,10 @@ type identity struct {
 	clientID, appName, spID       string
 	secretID, secret              string
 	mailbox, mailboxOID           string
+	userPassword, appPassword     string
+	shared, sharedOID             string
+	delegate, delegateOID         string
+	delegatePassword              string
 	cert                          *x509.Certificate // the printed certificate
 	otherCert                     *x509.Certificate // same key, different thumbprint
 }
@@ -267,7 +326,14 @@ func baseline(id identity, now time.Time) *State {
 		},
 		ExchangeServicePrincipal: true,
 		FullAccess:               map[string]bool{strings.ToLower(id.mailbox): true},
-		DelegatedScopes:          map[string][]string{},
+		DelegatedScopes: map[string][]string{
+			ResourceExchange: {ScopeIMAP, ScopePOP, ScopeSMTP},
+			ResourceGraph:    {PermMailRead, PermMailSend, PermUserRead, ScopeIMAP, ScopePOP, ScopeSMTP, "offline_access", "openid", "profile", "email"},
+		},
+		PublicClient:   true,
+		MobileDesktop:  []string{"http://localhost"},
+		Web:            []string{"http://localhost:8400/callback", "https://app.contoso-sim.test/oauth/callback"},
+		AdminConsented: true,
 	}
 	mb := &Mailbox{
 		Address:         id.mailbox,
@@ -278,11 +344,13 @@ func baseline(id identity, now time.Time) *State {
 		SMTPAuthEnabled: true,
 		Inbox:           sampleMessages(id.mailbox, now),
 	}
-	return &State{
+	mb.AppPasswords = []string{id.appPassword}
+	s := &State{
 		Directory: Directory{
-			ID:          id.tenantID,
-			Domain:      id.domain,
-			DisplayName: id.displayName,
+			ID:                 id.tenantID,
+			Domain:             id.domain,
+			DisplayName:        id.displayName,
+			UserConsentAllowed: true,
 			Domains: map[string]*Domain{strings.ToLower(id.domain): {
 				Name: id.domain, FederationBrandName: id.displayName,
 			}},
@@ -290,6 +358,8 @@ func baseline(id identity, now time.Time) *State {
 		Apps:      map[string]*App{strings.ToLower(app.ClientID): app},
 		Mailboxes: map[string]*Mailbox{strings.ToLower(mb.Address): mb},
 	}
+	addUsers(s, id, now)
+	return s
 }
 
 // sampleMessages returns the three messages every simulated inbox starts with.

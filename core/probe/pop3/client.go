@@ -185,6 +185,21 @@ func (c *Client) Auth(a sasl.Client) error {
 	}
 }
 
+// UserPass logs in with USER and PASS (RFC 1939). password is a secret.
+func (c *Client) UserPass(user, password string) error {
+	if err := c.writeLine("USER " + user); err != nil {
+		return err
+	}
+	if _, err := c.reply("USER"); err != nil {
+		return err
+	}
+	if err := c.writeLine("PASS " + password); err != nil {
+		return err
+	}
+	_, err := c.reply("PASS")
+	return err
+}
+
 // Stat returns the message count and total size in octets.
 func (c *Client) Stat() (count int, size int64, err error) {
 	if err := c.writeLine("STAT"); err != nil {
