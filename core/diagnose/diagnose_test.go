@@ -386,3 +386,15 @@ func BenchmarkRecognize(b *testing.B) {
 		Recognize(texts[i%len(texts)].text, fullFacts)
 	}
 }
+
+// TestDeviceCodeDeclined: RFC 8628's authorization_declined wins over the
+// generic AADSTS70000 that comes with it.
+func TestDeviceCodeDeclined(t *testing.T) {
+	body := `{"error":"authorization_declined","error_description":"AADSTS70000: The request was denied because one or more scopes requested are unauthorized or expired.","error_codes":[70000]}`
+	if d := Recognize(body, Facts{}); d.ID != "consent-declined" {
+		t.Errorf("Recognize(authorization_declined) = %s, want consent-declined", d.ID)
+	}
+	if d := Recognize(`{"error":"invalid_grant","error_description":"AADSTS70000: Provided grant is invalid or malformed.","error_codes":[70000]}`, Facts{}); d.ID != "grant-invalid" {
+		t.Errorf("plain 70000 = %s, want grant-invalid", d.ID)
+	}
+}

@@ -200,6 +200,11 @@ func refine(code int, id, low string) string {
 		if strings.Contains(low, "refresh token") && !strings.Contains(low, "authorization code") {
 			return "refresh-token-expired"
 		}
+	case 70000:
+		// RFC 8628: the user declined the device-code sign-in.
+		if strings.Contains(low, "authorization_declined") {
+			return "consent-declined"
+		}
 	}
 	return id
 }
