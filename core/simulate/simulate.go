@@ -443,6 +443,25 @@ func (t *Tenant) IssuedTokens() []string {
 	return slices.Clone(t.issued)
 }
 
+// IssuedGrants returns every authorization code, device code and refresh
+// token issued so far (bearer credentials, like IssuedTokens), for tests
+// that search an output for them.
+func (t *Tenant) IssuedGrants() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []string
+	for k := range t.grants.codes {
+		out = append(out, k)
+	}
+	for k := range t.grants.devices {
+		out = append(out, k)
+	}
+	for k := range t.grants.refresh {
+		out = append(out, k)
+	}
+	return out
+}
+
 // LastRejection returns the server-side reason of the last failed or
 // not-connected login for proto (ProtoIMAP, ProtoPOP or ProtoSMTP), or "".
 // Exchange never tells the client this reason; it is for tests and
