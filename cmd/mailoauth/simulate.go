@@ -25,6 +25,15 @@ type simInfo struct {
 	IMAPHost      string   `json:"imap_host"`
 	POPHost       string   `json:"pop_host"`
 	SMTPHost      string   `json:"smtp_host"`
+	GraphURL      string   `json:"graph_url"`
+	Cloud         string   `json:"cloud"`
+	User          string   `json:"user"`
+	UserPassword  string   `json:"user_password"`
+	SharedMailbox string   `json:"shared_mailbox"`
+	DelegateUser  string   `json:"delegate_user"`
+	DelegatePass  string   `json:"delegate_password"`
+	AppPassword   string   `json:"app_password"`
+	RedirectURI   string   `json:"redirect_uri"`
 	CAFile        string   `json:"ca_file"`
 	CertFile      string   `json:"cert_file"`
 	PFXFile       string   `json:"pfx_file"`
@@ -39,6 +48,7 @@ func runSimulate(ctx context.Context, args []string, st *streams) int {
 	scenario := fs.String("scenario", "ok", "misconfiguration to simulate (see --list)")
 	dialect := fs.String("dialect", simulate.DialectExchange, "server texts: exchange, or dovecot for a standards-compliant non-Microsoft server")
 	latency := fs.Duration("latency", 0, "emulated network round-trip time, e.g. 50ms")
+	cloudName := fs.String("cloud", "global", "simulate a tenant of this cloud: global, usgov, usgov-dod, china (route its host names to the simulator yourself)")
 	dir := fs.String("dir", "", "folder for ca.pem and the app certificate (default: a temporary folder removed on exit)")
 	jsonOut := fs.Bool("json", false, "print the connection details as one JSON object on the first line")
 	list := fs.Bool("list", false, "list the scenarios and exit")
@@ -58,11 +68,15 @@ func runSimulate(ctx context.Context, args []string, st *streams) int {
 			if want == "" {
 				want = "passes"
 			}
-			fmt.Fprintf(st.out, "%-28s %s (→ %s)\n", s.Name, s.Title, want)
+			flows := "client-credentials"
+			if len(s.Flows) > 0 {
+				flows = strings.Join(s.Flows, ", ")
+			}
+			fmt.Fprintf(st.out, "%-28s %s (→ %s; --flow %s)\n", s.Name, s.Title, want, flows)
 		}
 		return exitOK
 	}
-	t, err := simulate.Start(simulate.Options{Scenario: *scenario, Dialect: *dialect, Latency: *latency, Dir: *dir})
+	t, err := simulate.Start(simulate.Options{Scenario: *scenario, Dialect: *dialect, Latency: *latency, Dir: *dir, Cloud: *cloudName})
 	if err != nil {
 		fmt.Fprintf(st.err, "mailoauth: simulate: %v (see mailoauth simulate --list)\n", err)
 		return exitUsage
@@ -71,7 +85,10 @@ func runSimulate(ctx context.Context, args []string, st *streams) int {
 	info := simInfo{Scenario: t.Scenario(), Dialect: t.Dialect, TenantID: t.TenantID, TenantDomain: t.TenantDomain,
 		ClientID: t.ClientID, ClientSecret: t.ClientSecret, SecretID: t.SecretID, Mailbox: t.Mailbox,
 		AuthorityHost: t.AuthorityURL, IMAPHost: t.IMAPAddr, POPHost: t.POPAddr, SMTPHost: t.SMTPAddr, CAFile: t.CAFile,
-		CertFile: t.CertFile, PFXFile: t.PFXFile, PFXPassword: t.PFXPassword, Thumbprint: t.CertThumbprint}
+		GraphURL: t.GraphURL, Cloud: t.Cloud, User: t.User, UserPassword: t.UserPassword, SharedMailbox: t.SharedMailbox,
+		DelegateUser: t.DelegateUser, DelegatePass: t.DelegatePassword, AppPassword: t.AppPassword,
+		RedirectURI: "https://app.contoso-sim.test/oauth/callback",
+		CertFile:    t.CertFile, PFXFile: t.PFXFile, PFXPassword: t.PFXPassword, Thumbprint: t.CertThumbprint}
 	for _, s := range simulate.Scenarios() {
 		info.Scenarios = append(info.Scenarios, s.Name)
 	}
@@ -100,13 +117,18 @@ func printSimInfo(st *streams, i simInfo) {
 		{"IMAP", i.IMAPHost + "   (implicit TLS)"},
 		{"POP3", i.POPHost + "   (implicit TLS)"},
 		{"SMTP", i.SMTPHost + "   (STARTTLS)"},
+		{"Graph", i.GraphURL},
+		{"User", i.User + "   (password " + i.UserPassword + "; app password " + i.AppPassword + ")"},
+		{"Shared mailbox", i.SharedMailbox + "   (delegate " + i.DelegateUser + ", password " + i.DelegatePass + ")"},
+		{"Redirect URI", i.RedirectURI + "   (auth-code flow; paste the address the browser reaches)"},
 		{"CA file", i.CAFile},
 		{"Certificate", i.CertFile + "   (PEM) or " + i.PFXFile + " (PFX, password " + i.PFXPassword + ")"},
 	}
 	for _, r := range rows {
 		fmt.Fprintf(w, "  %-14s %s\n", r[0]+":", r[1])
 	}
-	fmt.Fprintf(w, "\nTry it from another terminal:\n\n  export MAILOAUTH_SECRET='%s'\n  mailoauth check --tenant %s --client-id %s --mailbox %s \\\n    --secret-env MAILOAUTH_SECRET --authority-host %s \\\n    --imap-host %s --pop-host %s --smtp-host %s --ca-file %s\n",
-		i.ClientSecret, i.TenantID, i.ClientID, i.Mailbox, i.AuthorityHost, i.IMAPHost, i.POPHost, i.SMTPHost, i.CAFile)
+	fmt.Fprintf(w, "\nTry it from another terminal:\n\n  export MAILOAUTH_SECRET='%s'\n  mailoauth check --tenant %s --client-id %s --mailbox %s \\\n    --secret-env MAILOAUTH_SECRET --authority-host %s \\\n    --imap-host %s --pop-host %s --smtp-host %s --graph-url %s --ca-file %s\n",
+		i.ClientSecret, i.TenantID, i.ClientID, i.Mailbox, i.AuthorityHost, i.IMAPHost, i.POPHost, i.SMTPHost, i.GraphURL, i.CAFile)
+	fmt.Fprintf(w, "\nFor a user sign-in add --flow device-code (or interactive, password with --password-env, auth-code with\n--redirect-uri); the simulated sign-in page signs %s in by itself, and a device code is approved at\n%s/devicelogin.\n", i.User, i.AuthorityHost)
 	fmt.Fprintf(w, "\nOther scenarios: %s\nPress Ctrl+C to stop.\n", strings.Join(i.Scenarios, ", "))
 }
