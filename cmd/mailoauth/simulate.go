@@ -70,7 +70,7 @@ func runSimulate(ctx context.Context, args []string, st *streams) int {
 			}
 			flows := "client-credentials"
 			if len(s.Flows) > 0 {
-				flows = strings.Join(s.Flows, ", ")
+				flows = strings.ReplaceAll(strings.Join(s.Flows, ", "), "refresh", "any delegated flow (its refresh step)")
 			}
 			fmt.Fprintf(st.out, "%-28s %s (→ %s; --flow %s)\n", s.Name, s.Title, want, flows)
 		}
