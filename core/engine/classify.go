@@ -81,12 +81,9 @@ func (r *run) narrow(step string, base *diagnose.Diagnosis, out *tokenOutcome) *
 	return base
 }
 
+// recognize diagnoses a text with the run's facts.
 func (r *run) recognize(text, protocol string) *diagnose.Diagnosis {
-	r.mu.Lock()
-	f := r.facts
-	r.mu.Unlock()
-	f.Protocol = protocol
-	d := diagnose.Recognize(text, f)
+	d := diagnose.Recognize(text, r.factsFor(protocol))
 	return &d
 }
 

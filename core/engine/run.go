@@ -216,13 +216,20 @@ func (r *run) transcript(step string) *probe.Transcript {
 	}, r.j.scrub)
 }
 
+// diag returns the catalog entry for id with the run's facts filled in.
 func (r *run) diag(id string, protocol string) *diagnose.Diagnosis {
+	d := diagnose.Get(id, r.factsFor(protocol))
+	return &d
+}
+
+// factsFor is a copy of the run's facts (which the tenant, token and claims
+// steps complete as they go) for one protocol.
+func (r *run) factsFor(protocol string) diagnose.Facts {
 	r.mu.Lock()
 	f := r.facts
 	r.mu.Unlock()
 	f.Protocol = protocol
-	d := diagnose.Get(id, f)
-	return &d
+	return f
 }
 
 func ms(d time.Duration) string {
