@@ -81,6 +81,7 @@ var aadsts = map[int]string{
 	51004:    "user-not-found",
 	50053:    "account-locked",
 	50057:    "account-disabled",
+	500571:   "account-disabled", // the guest (B2B) user object in the resource tenant is disabled
 	50055:    "password-expired",
 	50144:    "password-expired",
 	50020:    "wrong-account-type",

@@ -398,3 +398,17 @@ func TestDeviceCodeDeclined(t *testing.T) {
 		t.Errorf("plain 70000 = %s, want grant-invalid", d.ID)
 	}
 }
+
+// TestMissingSecretParameter: "must contain client_secret or client_assertion"
+// means no secret was sent, under either code.
+func TestMissingSecretParameter(t *testing.T) {
+	for _, code := range []string{"90014", "900144"} {
+		text := "AADSTS" + code + ": The request body must contain the following parameter: 'client_secret or client_assertion'."
+		if d := Recognize(text, Facts{}); d.ID != "client-secret-missing" {
+			t.Errorf("AADSTS%s = %s, want client-secret-missing", code, d.ID)
+		}
+	}
+	if d := Recognize("AADSTS90014: The required field 'client_id' is missing from the credential.", Facts{}); d.ID != "request-malformed" {
+		t.Errorf("90014 client_id = %s, want request-malformed", d.ID)
+	}
+}

@@ -192,7 +192,7 @@ func refine(code int, id, low string) string {
 		if name, ok := tenantName(low); ok && !plausibleTenant(name) {
 			return "tenant-invalid"
 		}
-	case 900144:
+	case 900144, 90014:
 		if strings.Contains(low, "client_secret") || strings.Contains(low, "client_assertion") {
 			return "client-secret-missing"
 		}
