@@ -25,6 +25,12 @@ type checkRow struct {
 	wrapper *fyne.Container
 }
 
+// wrapStep is the step whose detail wraps instead of being cut off: the
+// refresh finding ("no refresh token was issued … offline_access …") is
+// a sentence whose end matters. The others are one line; the log has them
+// in full.
+const wrapStep = "refresh"
+
 // checklist shows each planned step going from waiting to running to
 // passed, failed or warned, with its duration.
 type checklist struct {
@@ -53,10 +59,18 @@ func (c *checklist) setPlan(steps []engine.StepInfo) {
 		r.icon = widget.NewIcon(nil)
 		r.label = &widget.Label{Text: s.Title, TextStyle: fyne.TextStyle{Bold: true}}
 		r.info = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+		if s.Name == wrapStep {
+			r.info.Truncation, r.info.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
+		}
 		r.time = &widget.Label{Alignment: fyne.TextAlignTrailing, TextStyle: fyne.TextStyle{Monospace: true}}
 		// A fixed-width title column keeps the details aligned.
 		title := container.NewGridWrap(fyne.NewSize(150, r.label.MinSize().Height), r.label)
-		r.wrapper = container.NewBorder(nil, nil, container.NewHBox(r.icon, title), r.time, r.info)
+		var left, right fyne.CanvasObject = container.NewHBox(r.icon, title), r.time
+		if s.Name == wrapStep {
+			// Icon, title and time stay on the first line of a wrapped detail.
+			left, right = container.NewVBox(left), container.NewVBox(right)
+		}
+		r.wrapper = container.NewBorder(nil, nil, left, right, r.info)
 		c.rows = append(c.rows, r)
 		c.byName[s.Name] = r
 		objs = append(objs, r.wrapper)

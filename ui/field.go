@@ -32,6 +32,11 @@ var hints = map[string]string{
 	profile.FieldMechanism:    "How the token is presented. Exchange Online offers XOAUTH2.",
 	profile.FieldTimeout:      "Limit for the whole run, e.g. 20s or 1m.",
 	fieldTranscript:           "Show the protocol conversation under each step; tokens and secrets are masked.",
+	profile.FieldUser:         hintUser,
+	profile.FieldPassword:     "Never saved.",
+	profile.FieldRedirectURI:  "App registrations → your app → Authentication → Web → Redirect URIs; the product's callback address.",
+	fieldLoopback:             "Browser sign-in only. Empty: http://localhost on a free port. Give http://localhost:PORT when the app registration lists a fixed port (Authentication → Mobile and desktop applications).",
+	profile.FieldProvider:     "Where the mailbox lives; its IMAP, POP3 and SMTP hosts are filled in.",
 }
 
 // Switches without a profile field name of their own.
@@ -44,6 +49,7 @@ const (
 // the engine's own problem for the field.
 type field struct {
 	name  string
+	hint  string // shown when there is no problem; hints[name] unless a flow says otherwise
 	title *widget.Label
 	msg   *widget.Label
 	box   *fyne.Container
@@ -53,6 +59,7 @@ type field struct {
 func newField(name, label string, input fyne.CanvasObject) *field {
 	f := &field{
 		name:  name,
+		hint:  hints[name],
 		title: &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}},
 		msg:   &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText},
 	}
@@ -67,7 +74,7 @@ func (f *field) show(p *profile.Problem) {
 	f.shown = p
 	switch {
 	case p == nil:
-		f.msg.Text, f.msg.Importance, f.msg.TextStyle = hints[f.name], widget.MediumImportance, fyne.TextStyle{}
+		f.msg.Text, f.msg.Importance, f.msg.TextStyle = f.hint, widget.MediumImportance, fyne.TextStyle{}
 	case p.Severity == profile.Warning:
 		f.msg.Text, f.msg.Importance, f.msg.TextStyle = problemText(p), widget.WarningImportance, fyne.TextStyle{Bold: true}
 	default:
@@ -81,6 +88,21 @@ func problemText(p *profile.Problem) string {
 		return p.Message
 	}
 	return p.Message + " — " + p.Fix
+}
+
+// setLabel changes the field's title.
+func (f *field) setLabel(s string) {
+	if f.title.Text != s {
+		f.title.SetText(s)
+	}
+}
+
+// setHint changes the hint; it shows at once unless a problem does.
+func (f *field) setHint(s string) {
+	f.hint = s
+	if f.shown == nil {
+		f.show(nil)
+	}
 }
 
 // message returns the text under the field.

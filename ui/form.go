@@ -29,7 +29,9 @@ type form struct {
 	win fyne.Window
 
 	flow       *widget.Select
+	explain    *widget.Label
 	cred       *widget.RadioGroup
+	provider   *widget.Select
 	tenant     *widget.Entry
 	clientID   *widget.Entry
 	secret     *widget.Entry
@@ -37,6 +39,10 @@ type form struct {
 	certBrowse *widget.Button
 	certPass   *widget.Entry
 	mailbox    *widget.Entry
+	user       *widget.Entry
+	password   *widget.Entry
+	redirect   *widget.Entry
+	loopback   *widget.Entry
 	protocols  map[profile.Protocol]*widget.Check
 	cloud      *widget.Select
 	authority  *widget.Entry
@@ -53,12 +59,13 @@ type form struct {
 	advanced   *widget.Accordion
 
 	fields    map[string]*field
+	labels    map[string]string // each field's default title
 	touched   map[string]bool
 	attempted bool // Test now was pressed: empty required fields are errors now
 	extra     profile.Problems
 
-	// hidden masks the tenant, client ID and mailbox entries; real holds
-	// what they contain meanwhile.
+	// hidden masks the tenant, client ID, mailbox and user entries; real
+	// holds what they contain meanwhile.
 	hidden bool
 	real   map[*widget.Entry]string
 
@@ -71,7 +78,7 @@ type form struct {
 }
 
 func newForm(win fyne.Window) *form {
-	f := &form{win: win, fields: map[string]*field{}, touched: map[string]bool{}, real: map[*widget.Entry]string{}, flowNow: flows[0]}
+	f := &form{win: win, fields: map[string]*field{}, labels: map[string]string{}, touched: map[string]bool{}, real: map[*widget.Entry]string{}, flowNow: flows[0]}
 	f.buildUI()
 	return f
 }
@@ -94,6 +101,10 @@ func (f *form) buildUI() {
 	f.certFile = entry(profile.FieldCert, "path of a .pem or .pfx file")
 	f.certPass = password(profile.FieldCertPassword, "PFX password")
 	f.mailbox = entry(profile.FieldMailbox, "support@contoso.com")
+	f.user = entry(profile.FieldUser, "empty: the mailbox signs in")
+	f.password = password(profile.FieldPassword, "never saved")
+	f.redirect = entry(profile.FieldRedirectURI, "https://ece.contoso.com/oauth/callback")
+	f.loopback = entry(fieldLoopback, "http://localhost")
 	f.authority = entry(profile.FieldAuthority, cloud.Global.AuthorityHost)
 	f.imapHost = entry(profile.FieldIMAPHost, cloud.Global.IMAPHost)
 	f.popHost = entry(profile.FieldPOPHost, cloud.Global.POPHost)
@@ -105,7 +116,10 @@ func (f *form) buildUI() {
 	f.caBrowse = &widget.Button{Icon: theme.FolderOpenIcon(), OnTapped: func() { f.pickFile(f.caFile, ".pem", ".crt", ".cer") }}
 
 	f.flow = widget.NewSelect(flowTitles(), f.onFlow)
-	f.flow.Selected = flows[0].Title
+	f.flow.Selected = flows[0].Title()
+	f.explain = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Italic: true}, SizeName: theme.SizeNameCaptionText}
+	f.provider = widget.NewSelect(providerTitles(), f.onProvider)
+	f.provider.Selected = cloud.Providers[0].Title
 	f.cred = widget.NewRadioGroup([]string{string(credSecret), string(credCert)}, func(string) { f.applyFlow(); f.changed(profile.FieldSecret) })
 	f.cred.Horizontal, f.cred.Required, f.cred.Selected = true, true, string(credSecret)
 
@@ -117,7 +131,7 @@ func (f *form) buildUI() {
 		f.protocols[pr] = c
 		protoBox = append(protoBox, c)
 	}
-	f.cloud = widget.NewSelect(cloudTitles(), func(string) { f.changed(profile.FieldCloud) })
+	f.cloud = widget.NewSelect(cloudTitles(), func(string) { f.applyHosts(); f.changed(profile.FieldCloud) })
 	f.cloud.Selected = cloud.Global.Title
 	var mechTitles []string
 	for _, m := range mechanisms {
@@ -131,12 +145,14 @@ func (f *form) buildUI() {
 	add := func(name, label string, input fyne.CanvasObject) *fyne.Container {
 		fl := newField(name, label, input)
 		f.fields[name] = fl
+		f.labels[name] = label
 		return fl.box
 	}
 	withButton := func(e *widget.Entry, b *widget.Button) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, b, e)
 	}
 	adv := container.NewVBox(
+		add(fieldLoopback, "Fixed redirect (browser sign-in)", f.loopback),
 		add(profile.FieldAuthority, "Authority host", f.authority),
 		add(profile.FieldIMAPHost, "IMAP host:port", f.imapHost),
 		add(profile.FieldPOPHost, "POP3 host:port", f.popHost),
@@ -151,13 +167,17 @@ func (f *form) buildUI() {
 	f.advanced = widget.NewAccordion(widget.NewAccordionItem("Advanced", adv))
 
 	f.content = container.NewVBox(
-		add(profile.FieldFlow, "Flow", container.NewVBox(f.flow, f.cred)),
+		add(profile.FieldFlow, "Flow", container.NewVBox(f.flow, f.explain, f.cred)),
+		add(profile.FieldProvider, "Provider", f.provider),
 		add(profile.FieldTenant, "Tenant", f.tenant),
 		add(profile.FieldClientID, "Client ID", f.clientID),
 		add(profile.FieldSecret, "Client secret", f.secret),
 		add(profile.FieldCert, "Certificate", withButton(f.certFile, f.certBrowse)),
 		add(profile.FieldCertPassword, "Certificate password", f.certPass),
+		add(profile.FieldRedirectURI, "Redirect URI", f.redirect),
 		add(profile.FieldMailbox, "Mailbox", f.mailbox),
+		add(profile.FieldUser, "Sign in as", f.user),
+		add(profile.FieldPassword, "Password", f.password),
 		add(profile.FieldProtocols, "Protocols", container.NewHBox(protoBox...)),
 		add(profile.FieldCloud, "Cloud", f.cloud),
 		f.advanced,
@@ -183,37 +203,71 @@ func cloudName(title string) string {
 	return ""
 }
 
-// onFlow switches the visible fields; flows that are not ready yet stay
-// listed but cannot be chosen.
-func (f *form) onFlow(title string) {
-	spec := flowByTitle(title)
-	if !spec.Ready {
-		f.quiet = true
-		f.flow.SetSelected(f.flowNow.Title)
-		f.quiet = false
-		f.fields[profile.FieldFlow].show(&profile.Problem{Field: profile.FieldFlow, Severity: profile.Warning,
-			Message: fmt.Sprintf("“%s” is not available yet", strings.TrimSuffix(spec.Title, " (coming)")), Fix: "only app-only (client credentials) can be tested in this version"})
-		return
+func providerTitles() []string {
+	var out []string
+	for _, p := range cloud.Providers {
+		out = append(out, p.Title)
 	}
-	f.flowNow = spec
+	return out
+}
+
+// providerNow is the selected mail provider (app-password flow).
+func (f *form) providerNow() cloud.Provider {
+	for _, p := range cloud.Providers {
+		if p.Title == f.provider.Selected {
+			return p
+		}
+	}
+	return cloud.Providers[0]
+}
+
+// onFlow switches the visible fields.
+func (f *form) onFlow(title string) {
+	f.flowNow = flowByTitle(title)
 	f.applyFlow()
 	f.changed(profile.FieldFlow)
 }
 
-// applyFlow shows exactly the fields the flow and credential need.
+// onProvider shows the provider's note; a custom server opens Advanced,
+// where its hosts go.
+func (f *form) onProvider(string) {
+	f.applyFlow()
+	if f.providerNow().Name == "custom" && !f.quiet {
+		f.advanced.Open(0)
+	}
+	f.changed(profile.FieldProvider)
+}
+
+// credentialNow is the credential the flow uses ("" when it uses none).
+func (f *form) credentialNow() credential {
+	spec := f.flowNow
+	if len(spec.Credentials) == 0 {
+		return ""
+	}
+	if c := credential(f.cred.Selected); spec.accepts(c) {
+		return c
+	}
+	return spec.Credentials[0]
+}
+
+// applyFlow shows exactly the fields the flow and credential need, with
+// the flow's titles and hints.
 func (f *form) applyFlow() {
 	spec := f.flowNow
-	cred := credential(f.cred.Selected)
-	if !spec.accepts(cred) && len(spec.Credentials) > 0 {
-		cred = spec.Credentials[0]
-	}
+	cred := f.credentialNow()
+	oauth := spec.ID.UsesOAuth()
 	visible := map[string]bool{
 		profile.FieldSecret:       spec.needs(profile.FieldSecret) && cred == credSecret,
 		profile.FieldCert:         spec.needs(profile.FieldCert) && cred == credCert,
 		profile.FieldCertPassword: spec.needs(profile.FieldCertPassword) && cred == credCert,
-		profile.FieldTenant:       spec.needs(profile.FieldTenant),
-		profile.FieldClientID:     spec.needs(profile.FieldClientID),
-		profile.FieldMailbox:      spec.needs(profile.FieldMailbox),
+		profile.FieldCloud:        oauth,
+		profile.FieldAuthority:    oauth,
+		profile.FieldGraphURL:     oauth,
+		profile.FieldMechanism:    oauth,
+	}
+	for _, name := range []string{profile.FieldTenant, profile.FieldClientID, profile.FieldMailbox, profile.FieldUser,
+		profile.FieldPassword, profile.FieldRedirectURI, fieldLoopback, profile.FieldProvider} {
+		visible[name] = spec.needs(name)
 	}
 	for name, v := range visible {
 		if v {
@@ -226,6 +280,48 @@ func (f *form) applyFlow() {
 		f.cred.Show()
 	} else {
 		f.cred.Hide()
+	}
+	f.explain.SetText(spec.ID.Explain())
+	for name, fl := range f.fields {
+		fl.setLabel(spec.label(name, f.labels[name]))
+		fl.setHint(spec.hint(name))
+	}
+	f.applyHosts()
+	setDisabled(f.protocols[profile.Graph], f.disabled || !oauth)
+}
+
+// applyHosts shows, in the host fields' placeholders and hints, the hosts
+// an empty field stands for: the provider's in the app-password flow.
+func (f *form) applyHosts() {
+	imap, pop, smtp := cloud.Global.IMAPHost, cloud.Global.POPHost, cloud.Global.SMTPHost
+	if c, err := cloud.Lookup(cloudName(f.cloud.Selected)); err == nil {
+		imap, pop, smtp = c.IMAPHost, c.POPHost, c.SMTPHost
+	}
+	if f.flowNow.ID == profile.AppPassword {
+		pv := f.providerNow()
+		imap, pop, smtp = pv.IMAPHost, pv.POPHost, pv.SMTPHost
+		note := pv.Note
+		if pv.BasicAuthOff {
+			note += " Expect this test to fail."
+		}
+		f.fields[profile.FieldProvider].setHint(note)
+	}
+	for _, h := range []struct {
+		name, host, how string
+		e               *widget.Entry
+	}{
+		{profile.FieldIMAPHost, imap, "implicit TLS", f.imapHost},
+		{profile.FieldPOPHost, pop, "implicit TLS", f.popHost},
+		{profile.FieldSMTPHost, smtp, "STARTTLS", f.smtpHost},
+	} {
+		if h.host == "" {
+			h.e.PlaceHolder = "host:port"
+			f.fields[h.name].setHint("host:port with " + h.how + ". Required for another server.")
+		} else {
+			h.e.PlaceHolder = h.host
+			f.fields[h.name].setHint("host:port with " + h.how + ". Empty: " + h.host + ".")
+		}
+		h.e.Refresh()
 	}
 }
 
@@ -278,23 +374,51 @@ func (f *form) timeoutValue() (time.Duration, *profile.Problem) {
 	return d, nil
 }
 
-// profile returns what the form holds. Secrets are included: the result
-// goes to the engine and nowhere else.
+// profile returns what the form holds for the selected flow: fields the
+// flow does not show are left out. Secrets are included: the result goes
+// to the engine and nowhere else.
 func (f *form) profile() profile.Profile {
+	spec := f.flowNow
 	p := profile.Profile{
-		Tenant: f.value(f.tenant), ClientID: f.value(f.clientID), Mailbox: f.value(f.mailbox),
-		Flow: f.flowNow.ID, Cloud: cloudName(f.cloud.Selected),
-		AuthorityHost: f.authority.Text, IMAPHost: f.imapHost.Text, POPHost: f.popHost.Text, SMTPHost: f.smtpHost.Text,
-		GraphURL: f.graphURL.Text, CAFile: f.caFile.Text, SendTestMail: f.sendMail.Checked, Transcript: f.transcript.Checked,
+		Flow: spec.ID, Cloud: cloudName(f.cloud.Selected),
+		IMAPHost: f.imapHost.Text, POPHost: f.popHost.Text, SMTPHost: f.smtpHost.Text,
+		CAFile: f.caFile.Text, SendTestMail: f.sendMail.Checked, Transcript: f.transcript.Checked,
 	}
-	switch credential(f.cred.Selected) {
+	if spec.ID.UsesOAuth() {
+		p.AuthorityHost, p.GraphURL = f.authority.Text, f.graphURL.Text
+	}
+	if spec.needs(profile.FieldTenant) {
+		p.Tenant = f.value(f.tenant)
+	}
+	if spec.needs(profile.FieldClientID) {
+		p.ClientID = f.value(f.clientID)
+	}
+	if spec.needs(profile.FieldMailbox) {
+		p.Mailbox = f.value(f.mailbox)
+	}
+	if spec.needs(profile.FieldUser) {
+		p.User = f.value(f.user)
+	}
+	if spec.needs(profile.FieldPassword) {
+		p.Password = f.password.Text
+	}
+	if spec.needs(profile.FieldRedirectURI) {
+		p.RedirectURI = f.redirect.Text
+	}
+	if spec.needs(fieldLoopback) {
+		p.RedirectURI = f.loopback.Text
+	}
+	if spec.needs(profile.FieldProvider) {
+		p.Provider = f.providerNow().Name
+	}
+	switch f.credentialNow() {
 	case credCert:
 		p.CertFile, p.CertPassword = f.certFile.Text, f.certPass.Text
-	default:
+	case credSecret:
 		p.ClientSecret = f.secret.Text
 	}
 	for _, pr := range profile.AllProtocols {
-		if f.protocols[pr].Checked {
+		if f.protocols[pr].Checked && (pr != profile.Graph || spec.ID.UsesOAuth()) {
 			p.Protocols = append(p.Protocols, pr)
 		}
 	}
@@ -336,6 +460,14 @@ func (f *form) fieldValue(name string) string {
 		return f.value(f.clientID)
 	case profile.FieldMailbox:
 		return f.value(f.mailbox)
+	case profile.FieldUser:
+		return f.value(f.user)
+	case profile.FieldPassword:
+		return f.password.Text
+	case profile.FieldRedirectURI:
+		return f.redirect.Text
+	case fieldLoopback:
+		return f.loopback.Text
 	case profile.FieldSecret:
 		return f.secret.Text + f.certFile.Text
 	case profile.FieldCert:
@@ -351,16 +483,17 @@ func (f *form) validate() {
 	ps := append(f.problems(), f.extra...)
 	for name, fl := range f.fields {
 		var pick *profile.Problem
-		for _, p := range ps.For(name) {
+		src := name
+		if name == fieldLoopback {
+			src = profile.FieldRedirectURI
+		}
+		for _, p := range ps.For(src) {
 			if !f.attempted && !f.touched[name] && strings.TrimSpace(f.fieldValue(name)) == "" {
 				continue
 			}
 			if pick == nil || (pick.Severity == profile.Warning && p.Severity == profile.Error) {
 				pick = &p
 			}
-		}
-		if pick == nil && fl.shown != nil && fl.shown.Field == profile.FieldFlow {
-			continue // keep the "not available yet" note
 		}
 		if pick != nil && f.hidden {
 			pp := *pick
@@ -379,6 +512,10 @@ func (f *form) attempt(ps profile.Problems) {
 	f.validate()
 	for _, p := range append(f.problems(), ps...) {
 		switch p.Field {
+		case profile.FieldRedirectURI:
+			if p.Severity == profile.Error && f.flowNow.needs(fieldLoopback) {
+				f.advanced.Open(0)
+			}
 		case profile.FieldAuthority, profile.FieldIMAPHost, profile.FieldPOPHost, profile.FieldSMTPHost, profile.FieldGraphURL, profile.FieldCAFile, profile.FieldMechanism, profile.FieldTimeout:
 			if p.Severity == profile.Error {
 				f.advanced.Open(0)
@@ -395,14 +532,23 @@ func (f *form) fill(p profile.Profile) {
 	f.setID(f.tenant, p.Tenant)
 	f.setID(f.clientID, p.ClientID)
 	f.setID(f.mailbox, p.Mailbox)
+	f.setID(f.user, p.User)
+	f.password.SetText(p.Password)
+	switch p.Flow {
+	case profile.AuthCode:
+		f.redirect.SetText(p.RedirectURI)
+	case profile.Interactive:
+		f.loopback.SetText(p.RedirectURI)
+	}
+	f.provider.SetSelected(cloud.Providers[0].Title)
+	if pv, err := cloud.LookupProvider(p.Provider); err == nil {
+		f.provider.SetSelected(pv.Title)
+	}
 	f.secret.SetText(p.ClientSecret)
 	f.certFile.SetText(p.CertFile)
 	f.certPass.SetText(p.CertPassword)
 	f.flowNow = flowByID(p.Flow)
-	if !f.flowNow.Ready {
-		f.flowNow = flows[0]
-	}
-	f.flow.SetSelected(f.flowNow.Title)
+	f.flow.SetSelected(f.flowNow.Title())
 	if p.CertFile != "" && p.ClientSecret == "" {
 		f.cred.SetSelected(string(credCert))
 	} else {
@@ -461,9 +607,9 @@ func (f *form) maskIDs(s string) string {
 	return report.Redact(s, report.Options{HideIDs: true, IDs: f.ids()})
 }
 
-// ids returns the tenant, client ID and mailbox as typed.
+// ids returns the tenant, client ID, mailbox and sign-in user as typed.
 func (f *form) ids() []string {
-	return []string{f.value(f.tenant), f.value(f.clientID), f.value(f.mailbox)}
+	return []string{f.value(f.tenant), f.value(f.clientID), f.value(f.mailbox), f.value(f.user)}
 }
 
 // setHidden masks or unmasks the ID entries. Masked entries are read-only
@@ -474,7 +620,7 @@ func (f *form) setHidden(hide bool) {
 	}
 	f.quiet = true
 	defer func() { f.quiet = false }()
-	for _, e := range []*widget.Entry{f.tenant, f.clientID, f.mailbox} {
+	for _, e := range f.idEntries() {
 		if hide {
 			f.real[e] = e.Text
 			e.SetText(maskID(e.Text))
@@ -490,17 +636,25 @@ func (f *form) setHidden(hide bool) {
 // setEnabled enables or disables every input (disabled while a run is on).
 func (f *form) setEnabled(on bool) {
 	f.disabled = !on
-	ws := []fyne.Disableable{f.flow, f.cred, f.secret, f.certFile, f.certBrowse, f.certPass, f.cloud,
+	ws := []fyne.Disableable{f.flow, f.cred, f.provider, f.password, f.redirect, f.loopback, f.secret, f.certFile, f.certBrowse, f.certPass, f.cloud,
 		f.authority, f.imapHost, f.popHost, f.smtpHost, f.graphURL, f.sendMail, f.caFile, f.caBrowse, f.mech, f.timeout, f.transcript}
-	for _, c := range f.protocols {
-		ws = append(ws, c)
+	for pr, c := range f.protocols {
+		if pr != profile.Graph {
+			ws = append(ws, c)
+		}
 	}
+	setDisabled(f.protocols[profile.Graph], !on || !f.flowNow.ID.UsesOAuth())
 	for _, w := range ws {
 		setDisabled(w, !on)
 	}
-	for _, e := range []*widget.Entry{f.tenant, f.clientID, f.mailbox} {
+	for _, e := range f.idEntries() {
 		setDisabled(e, !on || f.hidden)
 	}
+}
+
+// idEntries are the entries Hide IDs masks.
+func (f *form) idEntries() []*widget.Entry {
+	return []*widget.Entry{f.tenant, f.clientID, f.mailbox, f.user}
 }
 
 func setDisabled(w fyne.Disableable, off bool) {

@@ -112,6 +112,10 @@ type harness struct {
 	finished chan struct{}
 	batches  chan struct{}
 	demo     chan error
+	prompted chan struct{} // the sign-in prompts changed
+	// browse, when set, is the user's browser: the sign-in opener calls
+	// it with every URL it opens (set it before the run starts).
+	browse func(string)
 
 	mu       sync.Mutex
 	opened   []string
@@ -120,7 +124,7 @@ type harness struct {
 
 func newHarness(t testing.TB, prepare func(h *harness, p profile.Profile) (Job, profile.Problems)) *harness {
 	t.Helper()
-	h := &harness{t: t, finished: make(chan struct{}, 8), batches: make(chan struct{}, 1024), demo: make(chan error, 4)}
+	h := &harness{t: t, finished: make(chan struct{}, 8), batches: make(chan struct{}, 1024), demo: make(chan error, 4), prompted: make(chan struct{}, 64)}
 	h.app = test.NewTempApp(t)
 	h.win = test.NewTempWindow(t, widget.NewLabel(""))
 	var prep PrepareFunc
@@ -136,8 +140,17 @@ func newHarness(t testing.TB, prepare func(h *harness, p profile.Profile) (Job, 
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.opened = append(h.opened, u.String())
+		if h.browse != nil {
+			h.browse(u.String())
+		}
 		return nil
 	}})
+	h.u.onPrompt = func() {
+		select {
+		case h.prompted <- struct{}{}:
+		default:
+		}
+	}
 	h.u.onFinished = func() { h.finished <- struct{}{} }
 	h.u.onDelivered = func() {
 		select {
@@ -161,6 +174,31 @@ func (h *harness) fillIDs() {
 	test.Type(h.u.form.clientID, tClient)
 	test.Type(h.u.form.secret, tSecret)
 	test.Type(h.u.form.mailbox, tMbox)
+}
+
+// onUI runs f as the Fyne goroutine would, in order with the run's
+// deliveries (a bare call from the test goroutine could race them).
+func (h *harness) onUI(f func()) { h.u.stream.do(f) }
+
+// waitUntil waits for the sign-in prompts to change until cond, read on
+// the Fyne goroutine, holds.
+func (h *harness) waitUntil(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		ok := make(chan bool, 1)
+		h.onUI(func() { ok <- cond() })
+		if <-ok {
+			return
+		}
+		select {
+		case <-h.prompted:
+		case <-h.finished:
+			h.t.Fatalf("the run ended while waiting for %s", what)
+		case <-deadline:
+			h.t.Fatalf("timed out waiting for %s", what)
+		}
+	}
 }
 
 // wait blocks until ch signals, failing after a bound.

@@ -10,7 +10,7 @@ import (
 )
 
 // Preference keys. Only non-secret values are stored: never the client
-// secret or the certificate password.
+// secret, the certificate password or the user's (app) password.
 const (
 	prefTenant     = "tenant"
 	prefClientID   = "client-id"
@@ -18,6 +18,10 @@ const (
 	prefCert       = "cert-file"
 	prefCredential = "credential"
 	prefFlow       = "flow"
+	prefUser       = "user"
+	prefRedirect   = "redirect-uri"
+	prefLoopback   = "loopback-redirect-uri"
+	prefProvider   = "provider"
 	prefProtocols  = "protocols"
 	prefCloud      = "cloud"
 	prefMechanism  = "mechanism"
@@ -43,7 +47,7 @@ func (u *UI) loadPrefs() {
 	pr := u.app.Preferences()
 	p := profile.Profile{
 		Tenant: pr.String(prefTenant), ClientID: pr.String(prefClientID), Mailbox: pr.String(prefMailbox),
-		Flow: profile.Flow(pr.String(prefFlow)), Cloud: pr.String(prefCloud), Mechanism: profile.Mechanism(pr.String(prefMechanism)),
+		Flow: profile.Flow(pr.String(prefFlow)), User: pr.String(prefUser), Provider: pr.String(prefProvider), Cloud: pr.String(prefCloud), Mechanism: profile.Mechanism(pr.String(prefMechanism)),
 		AuthorityHost: pr.String(prefAuthority), IMAPHost: pr.String(prefIMAPHost), POPHost: pr.String(prefPOPHost),
 		SMTPHost: pr.String(prefSMTPHost), GraphURL: pr.String(prefGraphURL), SendTestMail: pr.Bool(prefSendMail), CAFile: pr.String(prefCAFile), Transcript: pr.Bool(prefTranscript),
 	}
@@ -59,11 +63,13 @@ func (u *UI) loadPrefs() {
 		p.Timeout = d
 	}
 	u.form.fill(p)
+	u.form.quiet = true
 	if c := pr.String(prefCert); c != "" {
-		u.form.quiet = true
 		u.form.certFile.SetText(c)
-		u.form.quiet = false
 	}
+	u.form.redirect.SetText(pr.String(prefRedirect))
+	u.form.loopback.SetText(pr.String(prefLoopback))
+	u.form.quiet = false
 	u.hideIDs.SetChecked(pr.Bool(prefHideIDs))
 }
 
@@ -83,6 +89,10 @@ func (u *UI) savePrefs() {
 	pr.SetString(prefCert, f.certFile.Text)
 	pr.SetString(prefCredential, f.cred.Selected)
 	pr.SetString(prefFlow, string(p.Flow))
+	pr.SetString(prefUser, f.value(f.user))
+	pr.SetString(prefRedirect, f.redirect.Text)
+	pr.SetString(prefLoopback, f.loopback.Text)
+	pr.SetString(prefProvider, f.providerNow().Name)
 	var protos []string
 	for _, x := range p.Protocols {
 		protos = append(protos, string(x))

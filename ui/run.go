@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -48,13 +50,17 @@ func (u *UI) start(job Job, p profile.Profile) {
 	ctx, cancel := context.WithCancel(context.Background())
 	u.running, u.cancel, u.result = true, cancel, nil
 	u.scrub = job.Scrubber()
-	u.ids = []string{p.Tenant, p.ClientID, p.Mailbox}
+	u.ids = []string{p.Tenant, p.ClientID, p.Mailbox, p.User}
+	u.runSim.Store(u.sim)
+	u.runUser = profile.Normalize(p).SignInUser()
+	u.prompts.reset(pastesAddress(p))
 	u.checks.setPlan(job.Plan())
 	u.log.clear()
 	u.log.commit()
 	u.diags.clear()
 	u.showDiagnoses(false)
 	u.banner.set(bannerInfo, "Testing…")
+	u.relayout()
 	u.win.SetTitle(AppTitle + " — testing…")
 	u.status.SetText("")
 	u.setRunning(true)
@@ -113,6 +119,7 @@ func (u *UI) deliver(evs []engine.Event) {
 	if end != nil {
 		u.finish(end)
 	}
+	u.relayout()
 	if u.onDelivered != nil {
 		u.onDelivered()
 	}
@@ -129,7 +136,12 @@ func (u *UI) apply(e engine.Event) {
 		}
 	case engine.StepStart:
 		u.checks.update(e.Step, engine.Running, "", e.Text)
+	case engine.PromptEvent:
+		if e.Prompt != nil {
+			u.showPrompt(e.Step, *e.Prompt)
+		}
 	case engine.StepEnd:
+		u.prompts.stepEnded(e.Step)
 		u.checks.update(e.Step, e.Status, stepDuration(e), e.Text)
 		if e.Diagnosis != nil && (e.Status == engine.Fail || e.Status == engine.Warn) {
 			title := e.Step
@@ -143,6 +155,49 @@ func (u *UI) apply(e engine.Event) {
 	u.log.add(e)
 }
 
+// showPrompt shows what the user must do for the sign-in to go on. In a
+// demo the simulated user approves a device code by themselves.
+func (u *UI) showPrompt(step string, pr engine.Prompt) {
+	u.prompts.show(step, pr)
+	if sim := u.runSim.Load(); sim != nil && pr.Kind == engine.PromptDeviceCode {
+		user := u.runUser
+		go func() { _ = sim.ApproveDevice(pr.Code, user) }() // a failure shows as the run's own error
+	}
+}
+
+// pastesAddress reports whether the run asks the user to paste the
+// address the browser lands on: an authorization-code sign-in whose
+// redirect URI is not on this computer.
+func pastesAddress(p profile.Profile) bool {
+	p = profile.Normalize(p)
+	if p.Flow != profile.AuthCode {
+		return false
+	}
+	l, err := url.Parse(p.RedirectURI)
+	if err != nil || l.Scheme != "http" || l.Port() == "" {
+		return true
+	}
+	switch strings.ToLower(l.Hostname()) {
+	case "localhost", "127.0.0.1", "::1":
+		return false
+	}
+	return true
+}
+
+// relayout lays the result column out again after the banner, the
+// prompts or a wrapped step detail changed height. A wrapped label knows
+// its height only once it was laid out at its width, so a second pass
+// follows when the first changed the heights.
+func (u *UI) relayout() {
+	for range 2 {
+		before := u.rightTop.MinSize()
+		u.right.Refresh()
+		if u.rightTop.MinSize() == before {
+			return
+		}
+	}
+}
+
 // finish shows a finished run and unlocks the form.
 func (u *UI) finish(res *engine.Result) {
 	u.running = false
@@ -151,6 +206,9 @@ func (u *UI) finish(res *engine.Result) {
 		u.cancel = nil
 	}
 	u.result = res
+	u.prompts.hideAll()
+	u.prompts.changed()
+	u.runSim.Store(nil)
 	u.checks.finish(res)
 	u.setRunning(false)
 	u.copyButton.Enable()

@@ -65,3 +65,23 @@ func (s *stream) flush() {
 	}
 	fyne.Do(func() { s.deliver(evs) })
 }
+
+// do runs f on the Fyne goroutine after delivering what was pushed so
+// far, so f sees the window in order with the events. Code on other
+// goroutines (the engine's Paste, the countdown ticker) uses it instead of
+// a bare fyne.Do: in the test driver fyne.Do runs f on the calling
+// goroutine, and flushMu keeps it from racing a delivery.
+func (s *stream) do(f func()) {
+	s.flushMu.Lock()
+	defer s.flushMu.Unlock()
+	s.mu.Lock()
+	evs := s.pending
+	s.pending = nil // a scheduled flush finds nothing and resets scheduled
+	s.mu.Unlock()
+	fyne.Do(func() {
+		if len(evs) > 0 {
+			s.deliver(evs)
+		}
+		f()
+	})
+}

@@ -9,6 +9,7 @@ package ui
 import (
 	"context"
 	"net/url"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -32,9 +33,12 @@ type Options struct {
 	// Prepare validates a profile and returns a runnable job; nil means
 	// Engine(engine.Options{}).
 	Prepare PrepareFunc
-	// OpenURL opens a link in the system browser; nil means the app's
-	// OpenURL.
+	// OpenURL opens a link, and the sign-in pages of the delegated flows,
+	// in the system browser; nil means the app's OpenURL.
 	OpenURL func(*url.URL) error
+	// Engine are the real engine's options when Prepare is nil. Its
+	// OpenURL and Paste are the window's unless set.
+	Engine engine.Options
 }
 
 // UI is the main window's content and behaviour.
@@ -43,12 +47,13 @@ type UI struct {
 	win  fyne.Window
 	opts Options
 
-	form   *form
-	checks *checklist
-	banner *banner
-	log    *logView
-	diags  *diagnoses
-	stream *stream
+	form    *form
+	checks  *checklist
+	banner  *banner
+	log     *logView
+	diags   *diagnoses
+	stream  *stream
+	prompts *prompts
 
 	runButton   *widget.Button
 	copyButton  *widget.Button
@@ -56,6 +61,8 @@ type UI struct {
 	hideIDs     *widget.Check
 	status      *widget.Label
 	results     *fyne.Container
+	right       *fyne.Container // the result column; re-laid out when wrapped details grow
+	rightTop    *fyne.Container // its top: toolbar, banner, prompts, checklist
 	resultSplit *container.Split
 
 	// Run state; touched only on the Fyne goroutine.
@@ -65,6 +72,12 @@ type UI struct {
 	ids     []string
 	result  *engine.Result
 
+	// runSim is the simulated tenant of a demo run: its sign-in pages
+	// open in the simulated browser, its device codes are approved by
+	// themselves. The engine's goroutines read it, hence atomic.
+	runSim  atomic.Pointer[simulate.Tenant]
+	runUser string // who signs in (demo device-code approval)
+
 	sim      *simulate.Tenant
 	simTitle string
 
@@ -73,19 +86,27 @@ type UI struct {
 	onDelivered func()             // after each batch of events is drawn
 	onFinished  func()             // after a run ended and the window shows it
 	onDemo      func(err error)    // after a demo tenant started (or failed to)
+	onPrompt    func()             // after the sign-in prompts were shown or hidden
 	capture     func() fyne.Canvas // the canvas to capture for screenshots
 }
 
 // New builds the window's content into win, restores the preferences and
 // registers the Ctrl+Enter (Cmd+Enter) shortcut.
 func New(a fyne.App, win fyne.Window, opts Options) *UI {
-	if opts.Prepare == nil {
-		opts.Prepare = Engine(engine.Options{})
-	}
 	if opts.OpenURL == nil {
 		opts.OpenURL = a.OpenURL
 	}
 	u := &UI{app: a, win: win, opts: opts}
+	if opts.Prepare == nil {
+		eo := opts.Engine
+		if eo.OpenURL == nil {
+			eo.OpenURL = u.openSignIn
+		}
+		if eo.Paste == nil {
+			eo.Paste = u.paste
+		}
+		u.opts.Prepare = Engine(eo)
+	}
 	u.buildUI()
 	u.loadPrefs()
 	win.SetContent(u.content())
@@ -105,6 +126,12 @@ func (u *UI) buildUI() {
 	u.log = newLogView(u.redact)
 	u.diags = newDiagnoses(u.redact, func(l *url.URL) error { return u.opts.OpenURL(l) }, u.copyText)
 	u.stream = newStream(u.deliver)
+	u.prompts = newPrompts(u.openPromptURL, u.copyCode, tickerEvery(u.stream.do))
+	u.prompts.onChange = func() {
+		if u.onPrompt != nil {
+			u.onPrompt()
+		}
+	}
 
 	u.runButton = &widget.Button{Text: "Test now", Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: u.onRunButton}
 	u.copyButton = &widget.Button{Text: "Copy report", Icon: theme.ContentCopyIcon(), OnTapped: u.onCopyReport}
@@ -128,7 +155,9 @@ func (u *UI) content() fyne.CanvasObject {
 	u.resultSplit = container.NewVSplit(u.diags.content, logBox)
 	u.resultSplit.Offset = 0.72
 	u.results = container.NewStack(logBox)
-	right := container.NewBorder(container.NewVBox(toolbar, u.banner, checks), nil, nil, nil, u.results)
+	u.rightTop = container.NewVBox(toolbar, u.banner, u.prompts.content, checks)
+	right := container.NewBorder(u.rightTop, nil, nil, nil, u.results)
+	u.right = right
 
 	split := container.NewHSplit(left, container.NewPadded(right))
 	split.Offset = 0.36
@@ -172,6 +201,38 @@ func (u *UI) onFormChanged() {
 	if !u.running && u.result == nil && u.sim == nil {
 		u.banner.set(bannerNone, "")
 	}
+}
+
+// openSignIn is engine.Options.OpenURL: it opens a sign-in page in the
+// browser, or in a demo in the simulated browser. It runs on the engine's
+// goroutine and touches no widget.
+func (u *UI) openSignIn(s string) error {
+	if sim := u.runSim.Load(); sim != nil {
+		go u.demoBrowse(sim, s)
+		return nil
+	}
+	l, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	return u.opts.OpenURL(l)
+}
+
+// openPromptURL opens a prompt's URL again ("Open again", "Open
+// browser"); it runs on the Fyne goroutine.
+func (u *UI) openPromptURL(s string) {
+	if s == "" {
+		return
+	}
+	if err := u.openSignIn(s); err != nil {
+		u.status.SetText("Cannot open the browser: " + u.redact(err.Error()))
+	}
+}
+
+// copyCode puts a device code on the clipboard.
+func (u *UI) copyCode(code string) {
+	u.app.Clipboard().SetContent(code)
+	u.status.SetText("Code copied to the clipboard")
 }
 
 // copyText puts text on the clipboard, redacted.
