@@ -83,6 +83,12 @@ func (t *Tenant) mintAccessToken(app *App, resource, acr string, now time.Time) 
 		XMSIdRel:       "7 20",
 		XMSTcdt:        now.AddDate(-3, 0, 0).Unix(),
 	}
+	return t.signAccessToken(claims)
+}
+
+// signAccessToken signs access-token claims with the authority's key and
+// remembers the token (see IssuedTokens). The caller holds t.mu.
+func (t *Tenant) signAccessToken(claims any) (string, error) {
 	kid := x5t(t.pki.signCert)
 	tok, err := signJWT(t.pki.signKey, "RS256", accessHeader{Typ: "JWT", Alg: "RS256", X5t: kid, Kid: kid}, claims)
 	if err != nil {

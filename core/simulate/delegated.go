@@ -483,13 +483,7 @@ func (t *Tenant) mintUserToken(app *App, u *User, resource, scp, acr string, amr
 		UniqueName: u.UPN, UPN: u.UPN, UTI: base64.RawURLEncoding.EncodeToString(randBytes(16)), Ver: "1.0",
 		XMSTcdt: now.AddDate(-3, 0, 0).Unix(),
 	}
-	kid := x5t(t.pki.signCert)
-	tok, err := signJWT(t.pki.signKey, "RS256", accessHeader{Typ: "JWT", Alg: "RS256", X5t: kid, Kid: kid}, claims)
-	if err != nil {
-		return "", err
-	}
-	t.issued = append(t.issued, tok)
-	return tok, nil
+	return t.signAccessToken(claims)
 }
 
 // idHeader is an ID token's JOSE header.
