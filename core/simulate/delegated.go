@@ -305,6 +305,23 @@ func (t *Tenant) deviceGrant(r *http.Request, tid string, app *App, acr string, 
 	return t.issueUser(r, tid, app, u, req, acr, acr != acrNone, t.amr(u), now)
 }
 
+// consentedRequest parses a delegated scope request that the app must
+// declare and the user must have consented to (authorization-code and
+// refresh grants). Caller holds t.mu.
+func (t *Tenant) consentedRequest(app *App, u *User, scope string) (*scopeRequest, *aadError) {
+	req, aerr := t.parseDelegatedScope(scope, false)
+	if aerr != nil {
+		return req, aerr
+	}
+	if aerr := t.checkDeclared(app, req); aerr != nil {
+		return req, aerr
+	}
+	if len(missingConsent(app, u, req)) > 0 {
+		return req, errConsentRequired(app)
+	}
+	return req, nil
+}
+
 // amr is the authentication methods of a browser sign-in.
 func (t *Tenant) amr(u *User) []string {
 	if u.MFARequired {
@@ -355,15 +372,9 @@ func (t *Tenant) codeGrant(r *http.Request, tid string, app *App, acr string, no
 	if strings.TrimSpace(scope) == "" {
 		scope = ac.scope
 	}
-	req, aerr := t.parseDelegatedScope(scope, false)
+	req, aerr := t.consentedRequest(app, u, scope)
 	if aerr != nil {
 		return nil, aerr
-	}
-	if aerr := t.checkDeclared(app, req); aerr != nil {
-		return nil, aerr
-	}
-	if len(missingConsent(app, u, req)) > 0 {
-		return nil, errConsentRequired(app)
 	}
 	ac.used = true
 	return t.issueUser(r, tid, app, u, req, acr, ac.confidential, t.amr(u), now)
@@ -404,15 +415,9 @@ func (t *Tenant) refreshTokenGrant(r *http.Request, tid string, app *App, acr st
 	if u.Disabled {
 		return nil, errUserDisabled()
 	}
-	req, aerr := t.parseDelegatedScope(form.Get("scope"), false)
+	req, aerr := t.consentedRequest(app, u, form.Get("scope"))
 	if aerr != nil {
 		return nil, aerr
-	}
-	if aerr := t.checkDeclared(app, req); aerr != nil {
-		return nil, aerr
-	}
-	if len(missingConsent(app, u, req)) > 0 {
-		return nil, errConsentRequired(app)
 	}
 	g.lastUsed = now
 	req.offline = true

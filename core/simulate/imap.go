@@ -311,10 +311,7 @@ func (s *imapSession) finishAuth(cmd imapCommand, mech string, creds bearerCreds
 	}
 	if !d.ok {
 		if s.t.dovecot() {
-			if err := s.c.send("+ " + s.t.errorChallenge(mech)); err != nil {
-				return err
-			}
-			if _, err := s.c.readLine(); err != nil {
+			if err := s.t.sendErrorChallenge(s.c, "+", mech); err != nil {
 				return err
 			}
 		}

@@ -227,10 +227,7 @@ func (s *popSession) finishAuth(mech string, creds bearerCreds) error {
 	}
 	if !d.ok {
 		if s.t.dovecot() {
-			if err := s.c.send("+ " + s.t.errorChallenge(mech)); err != nil {
-				return err
-			}
-			if _, err := s.c.readLine(); err != nil {
+			if err := s.t.sendErrorChallenge(s.c, "+", mech); err != nil {
 				return err
 			}
 		}

@@ -117,3 +117,14 @@ func (t *Tenant) errorChallenge(mech string) string {
 	b, _ := json.Marshal(v)
 	return base64.StdEncoding.EncodeToString(b)
 }
+
+// sendErrorChallenge sends the RFC 7628 / XOAUTH2 error challenge after a
+// rejected token ("+" for IMAP and POP3, "334" for SMTP) and reads the
+// client's answer, as Dovecot and Gmail do, before the final refusal.
+func (t *Tenant) sendErrorChallenge(c *conn, prompt, mech string) error {
+	if err := c.send(prompt + " " + t.errorChallenge(mech)); err != nil {
+		return err
+	}
+	_, err := c.readLine()
+	return err
+}

@@ -235,10 +235,7 @@ func (s *smtpSession) finishAuth(mech string, creds bearerCreds) error {
 	}
 	if !d.ok {
 		if s.dovecot {
-			if err := s.c.send("334 " + s.t.errorChallenge(mech)); err != nil {
-				return err
-			}
-			if _, err := s.c.readLine(); err != nil {
+			if err := s.t.sendErrorChallenge(s.c, "334", mech); err != nil {
 				return err
 			}
 		}
