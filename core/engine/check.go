@@ -115,9 +115,6 @@ func (r *run) skip(step, why string) {
 // token gets the access token.
 func (r *run) token(ctx context.Context, flow auth.Flow, flowErr error) (auth.Token, bool) {
 	scopes := r.j.mailScopes()
-	if r.j.scope != "" {
-		scopes = []string{r.j.scope}
-	}
 	started := r.begin("token", r.tokenText(scopes))
 	r.logProxy("token", r.j.cloud.AuthorityHost)
 	if flowErr != nil {

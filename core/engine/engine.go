@@ -71,9 +71,6 @@ type Job struct {
 	graphURL string
 	provider cloud.Provider
 	warning  profile.Problems
-	// scope overrides the token scope; tests use it to obtain a token for
-	// another resource than the one the claims are checked against.
-	scope string
 }
 
 // Prepare normalises and validates p, loads the certificate and the CA

@@ -165,9 +165,9 @@ func TestGraphAudienceTokenIsNarrowed(t *testing.T) {
 	// A Graph token sent to IMAP: the claims step says so, and the IMAP
 	// rejection lands on token-audience-wrong.
 	sim := startSim(t, simulate.Options{})
-	j := prepare(t, simProfile(sim))
-	j.scope = "https://graph.microsoft.com/.default"
-	res := j.Run(context.Background(), nil)
+	p := simProfile(sim)
+	p.Scopes = []string{"https://graph.microsoft.com/.default"}
+	res := prepare(t, p).Run(context.Background(), nil)
 	if s := res.Step("imap"); s.Diagnosis == nil || s.Diagnosis.ID != "token-audience-wrong" {
 		t.Errorf("imap = %+v, want token-audience-wrong", s)
 	}
