@@ -7,6 +7,9 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,5 +96,29 @@ func TestTokenErrorCarriesEntraBody(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), sim.ClientSecret) {
 		t.Error("the error quotes the client secret")
+	}
+}
+
+// TestRedirectListenerClosesAtOnce: when the sign-in ends, the redirect
+// port is closed before Token returns, even if the server goroutines have
+// not started yet (http.Server.Close alone misses those listeners).
+func TestRedirectListenerClosesAtOnce(t *testing.T) {
+	for i := 0; i < 50; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		ru, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d/cb", port))
+		stop, err := listen(context.Background(), ru, make(chan codeResult, 1))
+		if err != nil {
+			continue // the port was taken in between; try another
+		}
+		stop()
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			c.Close()
+			t.Fatalf("round %d: port %d still accepts connections after stop", i, port)
+		}
 	}
 }

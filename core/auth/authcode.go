@@ -224,8 +224,17 @@ func listen(ctx context.Context, ru *url.URL, results chan<- codeResult) (stop f
 	for _, ln := range lns {
 		go srv.Serve(ln)
 	}
-	after := context.AfterFunc(ctx, func() { srv.Close() })
-	return func() { after(); srv.Close() }, nil
+	// Close the sockets ourselves too: http.Server.Close only closes the
+	// listeners its Serve goroutines have registered, and a cancel can come
+	// before they run — the port would stay open after the sign-in ended.
+	closeAll := func() {
+		srv.Close()
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}
+	after := context.AfterFunc(ctx, closeAll)
+	return func() { after(); closeAll() }, nil
 }
 
 // parsePasted reads what the user pasted: the redirected address, a bare
