@@ -390,6 +390,29 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		},
 		links: []linkSpec{lnkOverview, docClientCreds},
 	},
+	{
+		id:    "client-service-principal-missing",
+		title: "The app has no enterprise application (service principal) in this tenant",
+		cause: "Microsoft Entra ID knows the app registration {client}, but this tenant holds no service principal (enterprise application) for it, and since March 2026 Entra issues no token to such an app (AADSTS7000229). It happens when a multitenant app registered in another tenant was never consented to here, when the enterprise application was deleted, or when the app registration was created by a script that did not create its service principal.",
+		fix: []string{
+			"Grant admin consent for the app in this tenant (link below, as a Global or Privileged Role Administrator): consenting creates the service principal.",
+			"Or create the service principal yourself with Microsoft Graph PowerShell (script below), then grant admin consent for the API permissions the app needs.",
+			"Check the result: Microsoft Entra admin center → Enterprise applications → search for {client}; the app must be listed and enabled.",
+		},
+		links:  []linkSpec{lnkAdminConsent, lnkEnterprise, docAppObjects},
+		script: "Connect-MgGraph -Scopes 'Application.ReadWrite.All'\nNew-MgServicePrincipal -AppId '{client}'\nGet-MgServicePrincipal -Filter \"appId eq '{client}'\" | Format-List DisplayName, AppId, Id, AccountEnabled",
+	},
+	{
+		id:    "tenant-blocked",
+		title: "Microsoft has blocked this tenant or the resource for it",
+		cause: "Microsoft Entra ID refused the request because the tenant, or the resource for this tenant, is blocked or disabled on Microsoft's side (for example AADSTS5000224). Typical reasons are an expired or cancelled subscription, a tenant being deleted, or a block Microsoft applied for suspected abuse. Nothing in the app registration can change this.",
+		fix: []string{
+			"Microsoft 365 admin center → Billing → Your products: check that the subscriptions are active and not expired or disabled.",
+			"Microsoft 365 admin center → Health → Service health and Message center: look for a notice about the tenant.",
+			"If the subscriptions are active, open a support request with Microsoft (Microsoft 365 admin center → Support → New service request); only Microsoft can lift a block.",
+		},
+		links: []linkSpec{lnkM365Subscriptions, lnkServiceHealth, lnkM365Support},
+	},
 
 	// --- Network -----------------------------------------------------------
 	{
@@ -436,6 +459,17 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 			"If a proxy is in the path, check that it supports TLS 1.2 towards Microsoft 365.",
 		},
 		links: []linkSpec{docTLS},
+	},
+	{
+		id:    "proxy-auth-required",
+		title: "A proxy on the way asks for credentials or refuses the connection",
+		cause: "An HTTP proxy between this computer and Microsoft 365 answered 407 Proxy Authentication Required, or refused to open a tunnel (CONNECT) to the server. Browsers on managed desktops often sign in to such a proxy silently with the Windows account, which is why the portal works while this program does not.",
+		fix: []string{
+			"Ask the network team which proxy this computer must use and whether it requires authentication (Basic, NTLM or Negotiate).",
+			"Ask them to allow the Microsoft 365 sign-in, mail and Graph endpoints for this computer without proxy authentication (they are listed in Microsoft's endpoint list, link below), or to allow IMAP (993), POP3 (995) and SMTP (587) through the proxy.",
+			"Run the test again from a network without the proxy to confirm that the proxy is the cause.",
+		},
+		links: []linkSpec{docM365Endpoints},
 	},
 
 	// --- Mailbox -----------------------------------------------------------
@@ -646,6 +680,41 @@ Get-RecipientPermission -Identity $from`,
 		links: []linkSpec{docGraphThrottle},
 	},
 	{
+		id:    "message-too-large",
+		title: "The message is larger than a size limit allows",
+		cause: "The server refused the test message because it is larger than a limit: the mailbox's maximum send or receive size, the organization's limit, or the protocol's (for example SMTP 552 5.3.4, MapiExceptionMaxSubmissionExceeded, or Graph ErrorMessageSizeExceeded). Exchange Online's default for a mailbox is 35 MB, and encoding makes a message about a third larger than its attachments.",
+		fix: []string{
+			"Check the mailbox's limits in Exchange Online PowerShell (script below): MaxSendSize and MaxReceiveSize.",
+			"Raise them if the product must send large messages (up to 150 MB in Exchange Online), or send smaller messages.",
+			"Remember the recipient's own limits: a message accepted here can still bounce at the recipient.",
+		},
+		links:  []linkSpec{lnkEXOMailboxes, docEXOLimits},
+		script: "Connect-ExchangeOnline\nGet-Mailbox -Identity '{mailbox}' | Format-List MaxSendSize, MaxReceiveSize\nSet-Mailbox -Identity '{mailbox}' -MaxSendSize 35MB -MaxReceiveSize 36MB",
+	},
+	{
+		id:    "xoauth2-user-invalid",
+		title: "The mailbox address sent with the token is not accepted",
+		cause: "The server rejected the user= part of the XOAUTH2 or OAUTHBEARER login ({mailbox}): it is malformed (spaces, a display name, a missing domain), it is not a mailbox this server serves, or it is not allowed on this endpoint (for example an ordinary mailbox on the High Volume Email endpoint, which accepts only its own HVE accounts).",
+		fix: []string{
+			"Use the mailbox's primary SMTP address exactly, with nothing around it; check it in the Exchange admin center → Mailboxes (script below).",
+			"For a shared mailbox, sign in as a user with Full Access and put the shared mailbox's address in the Mailbox field.",
+			"For High Volume Email (smtp-hve.office365.com), use an HVE account's address and make sure the app was given access to HVE.",
+		},
+		links:  []linkSpec{lnkEXOMailboxes, docMailOAuth},
+		script: "Connect-ExchangeOnline\nGet-Recipient -Identity '{mailbox}' | Format-List PrimarySmtpAddress, RecipientTypeDetails, EmailAddresses",
+	},
+	{
+		id:    "cae-challenge",
+		title: "The token was revoked by a policy or account change (claims challenge)",
+		cause: "The server refused a token that had not yet expired and asked for a new one with a claims challenge. With continuous access evaluation, Microsoft 365 learns at once when the user's password is reset, the account is disabled or its sessions are revoked, or when the request comes from a location a Conditional Access policy does not allow, and then rejects tokens issued before.",
+		fix: []string{
+			"Get a new token: run the test again (for delegated flows, sign in again).",
+			"If it repeats at once, check the user's recent changes and the sign-in logs (link below) for a revoked session, a disabled account or a location policy.",
+			"Programs must handle the claims challenge: pass the claims from the WWW-Authenticate header to MSAL (WithClaims) when they get a new token.",
+		},
+		links: []linkSpec{lnkSignInLogs, docCAE},
+	},
+	{
 		id:    "graph-access-policy",
 		title: "An Exchange access policy blocks the app for this mailbox",
 		cause: "The app has the Microsoft Graph permission, but an Application Access Policy (or an RBAC for Applications scope) in Exchange Online limits which mailboxes it may open, and {mailbox} is not among them.",
@@ -712,14 +781,8 @@ var byID = func() map[string]*entry {
 	return m
 }()
 
-// projectIDs are the IDs this project added to diagnoses.md's list, as that
-// list allows ("add IDs when real errors need them; never rename one").
-var projectIDs = map[string]bool{
-	"wrong-cloud": true, // tenant discovery: the tenant is in another cloud than the one selected
-}
-
-// IDs returns every known diagnosis ID in the order of diagnoses.md (with
-// the project's own IDs next to their kin), including Unknown. The caller may modify the returned slice.
+// IDs returns every known diagnosis ID in the order of docs/diagnoses.md,
+// including Unknown. The caller may modify the returned slice.
 func IDs() []string {
 	out := make([]string, len(catalog))
 	for i, e := range catalog {

@@ -26,6 +26,8 @@ var aadsts = map[int]string{
 	700011:  "app-not-found",
 	70001:   "app-not-found",
 	7000112: "app-disabled",
+	7000229: "client-service-principal-missing", // no service principal for the client in the tenant (enforced since March 2026)
+	5000224: "tenant-blocked",
 	// client credentials
 	7000215: "client-secret-invalid",
 	7000222: "client-secret-expired",

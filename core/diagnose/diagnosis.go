@@ -1,6 +1,6 @@
 // Package diagnose is the knowledge base: it turns a token-endpoint error,
 // an MSAL error, a mail-protocol reply, a network failure or any pasted error
-// text into a Diagnosis with a stable ID (see ../shared/diagnoses.md), a
+// text into a Diagnosis with a stable ID (see docs/diagnoses.md), a
 // plain-language cause, numbered fix steps, links and a PowerShell snippet
 // filled with the run's own IDs.
 //

@@ -39,13 +39,15 @@ var (
 		URL:      "https://{authority}/{tenantorgs}/adminconsent?client_id={qclient}",
 		Fallback: appList,
 	}
-	lnkTenantOverview = linkSpec{Title: "Microsoft Entra ID → Overview (Tenant ID)", URL: "https://{portal}/#view/Microsoft_AAD_IAM/ActiveDirectoryMenuBlade/~/Overview"}
-	lnkSignInLogs     = linkSpec{Title: "Microsoft Entra ID → Sign-in logs", URL: "https://{portal}/#view/Microsoft_AAD_IAM/ActiveDirectoryMenuBlade/~/SignIns"}
-	lnkCAPolicies     = linkSpec{Title: "Conditional Access → Policies", URL: "https://{portal}/#view/Microsoft_AAD_ConditionalAccess/ConditionalAccessBlade/~/Policies"}
-	lnkUsers          = linkSpec{Title: "Microsoft Entra ID → Users", URL: "https://{portal}/#view/Microsoft_AAD_UsersAndTenants/UserManagementMenuBlade/~/AllUsers"}
-	lnkEXOMailboxes   = linkSpec{Title: "Exchange admin center → Mailboxes", URL: "https://admin.exchange.microsoft.com/#/mailboxes"}
-	lnkM365Users      = linkSpec{Title: "Microsoft 365 admin center → Active users", URL: "https://admin.microsoft.com/#/users"}
-	lnkServiceHealth  = linkSpec{Title: "Microsoft 365 admin center → Service health", URL: "https://admin.microsoft.com/#/servicehealth"}
+	lnkTenantOverview    = linkSpec{Title: "Microsoft Entra ID → Overview (Tenant ID)", URL: "https://{portal}/#view/Microsoft_AAD_IAM/ActiveDirectoryMenuBlade/~/Overview"}
+	lnkSignInLogs        = linkSpec{Title: "Microsoft Entra ID → Sign-in logs", URL: "https://{portal}/#view/Microsoft_AAD_IAM/ActiveDirectoryMenuBlade/~/SignIns"}
+	lnkCAPolicies        = linkSpec{Title: "Conditional Access → Policies", URL: "https://{portal}/#view/Microsoft_AAD_ConditionalAccess/ConditionalAccessBlade/~/Policies"}
+	lnkUsers             = linkSpec{Title: "Microsoft Entra ID → Users", URL: "https://{portal}/#view/Microsoft_AAD_UsersAndTenants/UserManagementMenuBlade/~/AllUsers"}
+	lnkEXOMailboxes      = linkSpec{Title: "Exchange admin center → Mailboxes", URL: "https://admin.exchange.microsoft.com/#/mailboxes"}
+	lnkM365Users         = linkSpec{Title: "Microsoft 365 admin center → Active users", URL: "https://admin.microsoft.com/#/users"}
+	lnkM365Subscriptions = linkSpec{Title: "Microsoft 365 admin center → Your products", URL: "https://admin.microsoft.com/#/subscriptions"}
+	lnkM365Support       = linkSpec{Title: "Microsoft 365 admin center → Support", URL: "https://admin.microsoft.com/#/support"}
+	lnkServiceHealth     = linkSpec{Title: "Microsoft 365 admin center → Service health", URL: "https://admin.microsoft.com/#/servicehealth"}
 )
 
 // Microsoft documentation, one page per topic.
@@ -90,5 +92,8 @@ var (
 	docGraphAppOnly  = doc("Get access without a user (Microsoft Graph)", "https://learn.microsoft.com/graph/auth-v2-service")
 	docGraphSendMail = doc("user: sendMail (Microsoft Graph)", "https://learn.microsoft.com/graph/api/user-sendmail")
 	docGraphMail     = doc("Use the Outlook mail REST API (Microsoft Graph)", "https://learn.microsoft.com/graph/api/resources/mail-api-overview")
+	docAppObjects    = doc("Application and service principal objects in Microsoft Entra ID", "https://learn.microsoft.com/entra/identity-platform/app-objects-and-service-principals")
+	docEXOLimits     = doc("Exchange Online limits: message limits", "https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits")
+	docCAE           = doc("Continuous access evaluation", "https://learn.microsoft.com/entra/identity/conditional-access/concept-continuous-access-evaluation")
 	docGraphErrors   = doc("Microsoft Graph error responses", "https://learn.microsoft.com/graph/errors")
 )
