@@ -32,7 +32,7 @@ func TestGet(t *testing.T) {
 		{name: "vcs stamps", read: info("(devel)", "vcs.revision", "0123456789abcdef0123", "vcs.time", "2026-11-25T12:00:00Z", "vcs.modified", "true"),
 			wantV: "dev", wantC: "0123456789abcdef0123", wantD: "2026-11-25T12:00:00Z", wantMod: true, wantStringSubstr: "commit 0123456789ab+modified, 2026-11-25T12:00:00Z"},
 		{name: "ldflags win over build info", v: "0.9.0", c: "feedface", d: "2026-01-02T03:04:05Z",
-			read: info("v1.2.3", "vcs.revision", "other", "vcs.time", "2020-01-01T00:00:00Z"),
+			read:  info("v1.2.3", "vcs.revision", "other", "vcs.time", "2020-01-01T00:00:00Z"),
 			wantV: "0.9.0", wantC: "feedface", wantD: "2026-01-02T03:04:05Z", wantStringSubstr: "0.9.0 (commit feedface, 2026-01-02T03:04:05Z, go"},
 	}
 	for _, tt := range tests {
