@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -95,11 +96,10 @@ func (e *ProxyDialError) Unwrap() error { return e.Err }
 
 // httpConnect asks an HTTP proxy for a tunnel to addr over conn.
 func (d *Dialer) httpConnect(ctx context.Context, conn net.Conn, addr string) (net.Conn, error) {
+	// Closing the connection when ctx ends unblocks every step below; ctx
+	// is already done when that happens, so ctxErr reports it.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
 	if d.Proxy.Scheme == "https" {
 		cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 		if d.TLSConfig != nil {
@@ -127,10 +127,7 @@ func (d *Dialer) httpConnect(ctx context.Context, conn net.Conn, addr string) (n
 	resp, err := http.ReadResponse(br, req)
 	if err != nil {
 		conn.Close()
-		if ctx.Err() != nil {
-			return nil, ctxErr(ctx, err)
-		}
-		return nil, &ConnectError{Proxy: d.Proxy.Host, Target: addr, Text: "the proxy's answer is not HTTP"}
+		return nil, ctxErr(ctx, d.readError(addr, err))
 	}
 	if err := connectResponseError(d.Proxy, addr, sent, resp); err != nil {
 		conn.Close()
@@ -140,11 +137,24 @@ func (d *Dialer) httpConnect(ctx context.Context, conn net.Conn, addr string) (n
 		conn.Close()
 		return nil, ctx.Err()
 	}
-	conn.SetDeadline(time.Time{})
 	if br.Buffered() > 0 {
 		return &bufferedConn{Conn: conn, r: br}, nil
 	}
 	return conn, nil
+}
+
+// readError classifies a failure to read the proxy's CONNECT answer: a
+// network error is the proxy's connection failing; a closed connection or
+// garbage is the proxy refusing to speak HTTP CONNECT.
+func (d *Dialer) readError(addr string, err error) error {
+	var ne net.Error
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &ConnectError{Proxy: d.Proxy.Host, Target: addr, Text: "the proxy closed the connection without answering"}
+	case errors.As(err, &ne):
+		return &ProxyDialError{Proxy: d.Proxy.Host, Err: err}
+	}
+	return &ConnectError{Proxy: d.Proxy.Host, Target: addr, Text: "the proxy's answer is not HTTP"}
 }
 
 // basicAuth is the Proxy-Authorization value for p's credentials, or ""
