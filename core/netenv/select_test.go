@@ -120,6 +120,7 @@ func TestSelect(t *testing.T) {
 		{name: "WinHTTP proxy ignored when Internet Options have a script", sys: &fakeSystem{cfg: SystemConfig{AutoConfigURL: "http://pac/p.pac", WinHTTPProxy: "winhttp:8080"}, pac: answer("")}, wantSource: SourcePAC},
 		{name: "nothing configured", sys: &fakeSystem{}, wantSource: SourceDirect, wantReason: "no proxy is configured"},
 		{name: "system not read", wantSource: SourceDirect, wantReason: "not read"},
+		{name: "system settings unreadable", sys: &fakeSystem{err: &FindError{Code: 5}}, wantSource: SourceDirect, wantReason: "could not be read (WinHTTP error 5)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -125,12 +125,16 @@ func (r *Resolver) config() (SystemConfig, error) {
 // none of these.
 func (r *Resolver) fromSystem(ctx context.Context, u *url.URL) Decision {
 	cfg, err := r.config()
-	if err != nil {
-		reason := "no proxy is configured: HTTPS_PROXY is not set"
-		if errors.Is(err, ErrNoSystemProxy) {
-			reason += "; this system's desktop proxy settings are not read"
+	switch {
+	case errors.Is(err, ErrNoSystemProxy):
+		return Decision{Source: SourceDirect, Reason: "no proxy is configured: HTTPS_PROXY is not set; this system's desktop proxy settings are not read"}
+	case err != nil:
+		text := err.Error()
+		var fe *FindError
+		if errors.As(err, &fe) {
+			text = fe.Text()
 		}
-		return Decision{Source: SourceDirect, Reason: reason}
+		return Decision{Source: SourceDirect, Reason: "HTTPS_PROXY is not set and the Windows proxy settings could not be read (" + text + ")"}
 	}
 	var failures []string
 	if cfg.AutoDetect {
@@ -357,19 +361,18 @@ func bypassEntry(host, list string) string {
 		if i := strings.Index(e, "://"); i >= 0 {
 			e = e[i+3:]
 		}
-		if h, _, ok := strings.Cut(e, ":"); ok && !strings.Contains(h, "]") && strings.Count(e, ":") == 1 {
-			e = h
+		if strings.Count(e, ":") == 1 { // host:port, not an IPv6 address
+			e, _, _ = strings.Cut(e, ":")
 		}
 		if e == "" || strings.HasPrefix(e, "<") {
 			continue
 		}
-		if ok, _ := path.Match(e, host); ok && !strings.Contains(host, "/") {
+		// path.Match's "*" matches any run of characters without "/",
+		// which a host name never has: "*.contoso.com" covers every depth.
+		if ok, _ := path.Match(e, host); ok {
 			return raw
 		}
-		// A leading "*." also matches the bare domain's subdomains at any
-		// depth, which path.Match's "*" (no "/") already does; a plain
-		// ".contoso.com" is a suffix.
-		if strings.HasPrefix(e, ".") && strings.HasSuffix(host, e) {
+		if strings.HasPrefix(e, ".") && strings.HasSuffix(host, e) { // ".contoso.com": a suffix
 			return raw
 		}
 	}

@@ -77,21 +77,29 @@ type winSystem struct{}
 // Config reads the current user's Internet Options and the machine's
 // WinHTTP proxy.
 func (winSystem) Config() (SystemConfig, error) {
+	// Either half may fail (a service account has no Internet Options);
+	// the other still counts.
 	var cfg SystemConfig
 	var ie ieProxyConfig
-	if r, _, err := procGetIEProxyConfig.Call(uintptr(unsafe.Pointer(&ie))); r == 0 {
-		return cfg, &FindError{Code: errnoCode(err), Err: err}
+	r, _, ieErr := procGetIEProxyConfig.Call(uintptr(unsafe.Pointer(&ie)))
+	ieOK := r != 0
+	if ieOK {
+		cfg.AutoDetect = ie.autoDetect != 0
+		cfg.AutoConfigURL = takeString(ie.autoConfigURL)
+		cfg.Proxy = takeString(ie.proxy)
+		cfg.Bypass = takeString(ie.proxyBypass)
 	}
-	cfg.AutoDetect = ie.autoDetect != 0
-	cfg.AutoConfigURL = takeString(ie.autoConfigURL)
-	cfg.Proxy = takeString(ie.proxy)
-	cfg.Bypass = takeString(ie.proxyBypass)
 	var info proxyInfo
-	if r, _, _ := procGetDefaultProxyConfig.Call(uintptr(unsafe.Pointer(&info))); r != 0 {
+	r, _, whErr := procGetDefaultProxyConfig.Call(uintptr(unsafe.Pointer(&info)))
+	whOK := r != 0
+	if whOK {
 		proxy, bypass := takeString(info.proxy), takeString(info.proxyBypass)
 		if info.accessType == accessTypeNamedProxy {
 			cfg.WinHTTPProxy, cfg.WinHTTPBypass = proxy, bypass
 		}
+	}
+	if !ieOK && !whOK {
+		return cfg, &FindError{Code: errnoCode(ieErr), Err: errors.Join(ieErr, whErr)}
 	}
 	return cfg, nil
 }
