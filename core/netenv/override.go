@@ -41,7 +41,8 @@ func (o Override) decide(target, flag string) (Decision, bool) {
 	case o.Direct:
 		return Decision{Target: target, Source: SourceFlag, Reason: flag + " direct"}, true
 	case o.Proxy != nil:
-		return Decision{Target: target, Proxy: o.Proxy, Source: SourceFlag, Reason: "set with " + flag}, true
+		p, reason := withoutCleartextCredentials(o.Proxy, "set with "+flag)
+		return Decision{Target: target, Proxy: p, Source: SourceFlag, Reason: reason}, true
 	}
 	return Decision{}, false
 }

@@ -208,6 +208,23 @@ func TestMailRoute(t *testing.T) {
 	}
 }
 
+// TestOverrideNeverSendsCleartextPassword: an Override built without
+// ParseOverride still never hands a password to an http:// proxy.
+func TestOverrideNeverSendsCleartextPassword(t *testing.T) {
+	u, _ := url.Parse("http://alice:pw123456@corp:8080")
+	for _, d := range []Decision{
+		NewResolverWith(nil, nil).Select(context.Background(), login, Override{Proxy: u}),
+		MailRoute("outlook.office365.com:993", Override{Proxy: u}),
+	} {
+		if d.Proxy == nil || d.Proxy.User != nil || !strings.Contains(d.Reason, "not sent") {
+			t.Errorf("decision = %s, want the proxy without credentials", d.Describe())
+		}
+	}
+	if u.User == nil {
+		t.Error("the caller's URL was changed")
+	}
+}
+
 func TestParseOverride(t *testing.T) {
 	tests := []struct {
 		in, want string // want: Describe(), or "error: substring"
