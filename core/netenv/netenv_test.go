@@ -4,8 +4,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 )
@@ -34,46 +32,5 @@ func TestInterception(t *testing.T) {
 				t.Errorf("Interception() = %q, want containing %q", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestParseProxyServer(t *testing.T) {
-	for in, want := range map[string]string{
-		"proxy:8080":                          "http://proxy:8080",
-		"http=web:80;https=secure:8443;ftp=f": "http://secure:8443",
-		"http=web:80":                         "http://web:80",
-		"":                                    "",
-		"socks=s:1080":                        "",
-	} {
-		u := parseProxyServer(in)
-		got := ""
-		if u != nil {
-			got = u.String()
-		}
-		if got != want {
-			t.Errorf("parseProxyServer(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestBypassed(t *testing.T) {
-	list := []string{"*.contoso.com", "10.*", "<local>", "exact.host"}
-	for host, want := range map[string]bool{"mail.contoso.com": true, "10.1.2.3": true, "intranet": true, "exact.host": true, "login.microsoftonline.com": false} {
-		if got := bypassed(host, list); got != want {
-			t.Errorf("bypassed(%q) = %v, want %v", host, got, want)
-		}
-	}
-}
-
-func TestEnvironmentProxy(t *testing.T) {
-	t.Setenv("HTTPS_PROXY", "http://user:pw@proxy.contoso.com:3128")
-	t.Setenv("NO_PROXY", "")
-	p := For("https://login.microsoftonline.com")
-	if p.URL == nil || p.Source != "environment" || strings.Contains(p.Describe(), "pw") {
-		t.Errorf("For() = %+v, %q", p, p.Describe())
-	}
-	u, _ := Func()(&http.Request{URL: &url.URL{Scheme: "https", Host: "graph.microsoft.com"}})
-	if u == nil || u.Host != "proxy.contoso.com:3128" {
-		t.Errorf("Func() = %v", u)
 	}
 }
