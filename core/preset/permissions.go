@@ -63,8 +63,8 @@ type Known struct {
 
 // Sources of the GUIDs below, in words an admin can look up.
 const (
-	srcGraphRef = "Microsoft Graph permissions reference (learn.microsoft.com/graph/permissions-reference); the same IDs in the public JSON list of Graph permissions and in many published app manifests"
-	srcEXORoles = "the Office 365 Exchange Online service principal's appRoles as published in public first-party permission dumps, matching Exchange MVP manifests (requiredResourceAccess for resource 00000002-0000-0ff1-ce00-000000000000)"
+	srcGraphRef = "a public JSON list of Microsoft Graph permission IDs, matching published app manifests (Microsoft's Graph permissions reference, learn.microsoft.com/graph/permissions-reference, lists each ID)"
+	srcEXORoles = "published dumps of the Office 365 Exchange Online service principal's appRoles, matching the requiredResourceAccess of Exchange MVP sample manifests (Microsoft's pages name these permissions but not their IDs)"
 )
 
 // catalog lists every permission a preset may ask for. A preset that names

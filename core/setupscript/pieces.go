@@ -49,7 +49,9 @@ func (g *gen) params() {
 		} else {
 			add("Application (client) ID of an existing app registration; empty = find the app by -AppName or create it.", "[string]$ClientId = "+psQuote(g.o.ClientID))
 		}
-		add("Display name of the app registration.", "[string]$AppName = "+psQuote(g.o.AppName))
+		if !g.fix {
+			add("Display name of the app registration.", "[string]$AppName = "+psQuote(g.o.AppName))
+		}
 	}
 	if g.has("redirect") {
 		uri := g.o.RedirectURI
@@ -78,7 +80,7 @@ func (g *gen) params() {
 				months = g.p.SecretMaxMonths
 			}
 			add("Description of a new client secret.", "[string]$SecretName = "+psQuote(g.o.AppName+" secret"))
-			add("Lifetime of a new client secret in months (Entra allows at most 24; Microsoft advises less than 12).",
+			add("Lifetime of a new client secret in months (Entra allows at most 24; shorter is safer, but the product must be updated each time).",
 				fmt.Sprintf("[ValidateRange(1, 24)]\n    [int]$SecretMonths = %d", months))
 			add("Add a new client secret even when a valid one exists (for instance when its Value is lost).", "[switch]$NewSecret")
 		}

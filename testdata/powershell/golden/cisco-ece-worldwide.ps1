@@ -49,7 +49,7 @@ param(
     [string]$SignInUser = 'ece-svc@contoso.com',
     # Description of a new client secret.
     [string]$SecretName = 'Cisco ECE mail (OAuth) secret',
-    # Lifetime of a new client secret in months (Entra allows at most 24; Microsoft advises less than 12).
+    # Lifetime of a new client secret in months (Entra allows at most 24; shorter is safer, but the product must be updated each time).
     [ValidateRange(1, 24)]
     [int]$SecretMonths = 12,
     # Add a new client secret even when a valid one exists (for instance when its Value is lost).
@@ -140,9 +140,9 @@ Write-Step '4. API permissions'
 # Each entry: the resource's application ID, Role (application permission) or Scope (delegated
 # permission), the permission and its well-known ID. The script compares every ID with this tenant's
 # own copy of the resource and uses the tenant's if they differ.
-# Microsoft Graph IDs: Microsoft Graph permissions reference
-# (learn.microsoft.com/graph/permissions-reference); the same IDs in the public JSON list of Graph
-# permissions and in many published app manifests.
+# Microsoft Graph IDs: a public JSON list of Microsoft Graph permission IDs, matching published app
+# manifests (Microsoft's Graph permissions reference,
+# learn.microsoft.com/graph/permissions-reference, lists each ID).
 $wanted = @(
     # Microsoft Graph, delegated: POP3 login with the service account's token
     @{ Resource = '00000003-0000-0000-c000-000000000000'; Type = 'Scope'; Value = 'POP.AccessAsUser.All'; Id = 'd7b7f2d9-0f45-4ea1-9d42-e50810c06991' }

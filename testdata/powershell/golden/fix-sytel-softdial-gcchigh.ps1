@@ -37,8 +37,6 @@ param(
     [string]$TenantId = '2e6c73c6-1977-4164-8037-33ca7fa29664',
     # Application (client) ID of the app the run used.
     [string]$ClientId = '6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-    # Display name of the app registration.
-    [string]$AppName = 'Sytel Softdial mail (OAuth)',
     # Mailboxes the product opens or sends from.
     [string[]]$Mailboxes = @('scc@contoso.us')
 )
@@ -79,9 +77,9 @@ Write-Step '2. API permissions'
 # Each entry: the resource's application ID, Role (application permission) or Scope (delegated
 # permission), the permission and its well-known ID. The script compares every ID with this tenant's
 # own copy of the resource and uses the tenant's if they differ.
-# Office 365 Exchange Online IDs: the Office 365 Exchange Online service principal's appRoles as
-# published in public first-party permission dumps, matching Exchange MVP manifests
-# (requiredResourceAccess for resource 00000002-0000-0ff1-ce00-000000000000).
+# Office 365 Exchange Online IDs: published dumps of the Office 365 Exchange Online service
+# principal's appRoles, matching the requiredResourceAccess of Exchange MVP sample manifests
+# (Microsoft's pages name these permissions but not their IDs).
 $wanted = @(
     # Office 365 Exchange Online, application: lets the app log in over IMAP with its own token
     @{ Resource = '00000002-0000-0ff1-ce00-000000000000'; Type = 'Role'; Value = 'IMAP.AccessAsApp'; Id = '5e5addcd-3e8d-4e90-baf5-964efab2b20a' }

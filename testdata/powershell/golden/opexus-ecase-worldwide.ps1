@@ -43,7 +43,7 @@ param(
     [string[]]$Mailboxes = @('noreply@contoso.com'),
     # Description of a new client secret.
     [string]$SecretName = 'eCASE mail (OAuth) secret',
-    # Lifetime of a new client secret in months (Entra allows at most 24; Microsoft advises less than 12).
+    # Lifetime of a new client secret in months (Entra allows at most 24; shorter is safer, but the product must be updated each time).
     [ValidateRange(1, 24)]
     [int]$SecretMonths = 12,
     # Add a new client secret even when a valid one exists (for instance when its Value is lost).
