@@ -28,7 +28,7 @@ var envByCloud = map[string]envNames{
 	cloud.Global.Name:   {Label: "Worldwide", Graph: "Global"},
 	cloud.USGov.Name:    {Label: "US Government GCC High", Graph: "USGov", Exchange: "O365USGovGCCHigh"},
 	cloud.USGovDoD.Name: {Label: "US Government DoD", Graph: "USGovDoD", Exchange: "O365USGovDoD"},
-	cloud.China.Name:    {Label: "China (21Vianet)", Graph: "China", Exchange: "O365China"},
+	cloud.China.Name:    {Label: "China, operated by 21Vianet", Graph: "China", Exchange: "O365China"},
 }
 
 func environment(c cloud.Cloud) (envNames, error) {
