@@ -166,7 +166,7 @@ func TestEmptyFactsUsePlaceholders(t *testing.T) {
 		if strings.Contains(l.URL, "%3C") || strings.Contains(l.URL, "<") {
 			t.Errorf("link %q points at a placeholder", l.URL)
 		}
-		if !strings.HasPrefix(l.URL, "https://portal.azure.com/") && !strings.HasPrefix(l.URL, "https://learn.microsoft.com/") && !strings.HasPrefix(l.URL, "https://admin.exchange.microsoft.com/") {
+		if !strings.HasPrefix(l.URL, "https://entra.microsoft.com/") && !strings.HasPrefix(l.URL, "https://learn.microsoft.com/") && !strings.HasPrefix(l.URL, "https://admin.exchange.microsoft.com/") {
 			t.Errorf("unexpected default host in %q", l.URL)
 		}
 	}
@@ -175,8 +175,10 @@ func TestEmptyFactsUsePlaceholders(t *testing.T) {
 func TestFactsFillLinksAndScripts(t *testing.T) {
 	f := fullFacts
 	f.ClientID = "my app/id?&x"
+	f.Cloud = "usgov"
 	f.PortalHost = "https://portal.azure.us/"
 	f.AuthorityHost = "login.microsoftonline.us"
+	f.ExchangeResource = ""
 	d := Get("mailbox-auth-rejected", f)
 	var perms, consent string
 	for _, l := range d.Links {
@@ -187,7 +189,7 @@ func TestFactsFillLinksAndScripts(t *testing.T) {
 			consent = l.URL
 		}
 	}
-	if want := "https://portal.azure.us/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/my%20app%2Fid%3F&x"; perms != want {
+	if want := "https://entra.microsoft.us/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/my%20app%2Fid%3F&x"; perms != want {
 		t.Errorf("API permissions link = %q, want %q", perms, want)
 	}
 	if want := "https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/adminconsent?client_id=my+app%2Fid%3F%26x"; consent != want {
@@ -241,19 +243,28 @@ func TestRecognizeUnknown(t *testing.T) {
 	}
 }
 
+// TestRecognizeUnknownAADSTS: a code in no vocabulary still gets its
+// family (from the OAuth error class), its code and a lookup link; only a
+// code with nothing else to go by is unknown.
 func TestRecognizeUnknownAADSTS(t *testing.T) {
-	// AADSTS50199 (CmsiInterrupt) is real but not a cause the catalog explains.
-	// Source: https://github.com/Azure/azure-cli/issues/32809 (sign-in log text).
-	text := `{"error":"interaction_required","error_description":"AADSTS50199: For security reasons, user confirmation is required for this request. Please repeat the request allowing user interaction.","error_codes":[50199]}`
+	// The body is shaped like Entra's; 9999991 is a code no vocabulary has.
+	text := `{"error":"interaction_required","error_description":"AADSTS9999991: Something new happened.","error_codes":[9999991]}`
 	d := Recognize(text, Facts{AuthorityHost: "login.microsoftonline.us"})
-	if d.ID != Unknown {
-		t.Fatalf("ID = %q, want unknown", d.ID)
+	if d.ID != "interaction-required" {
+		t.Fatalf("ID = %q, want the family of interaction_required", d.ID)
 	}
-	if len(d.Links) == 0 || d.Links[0].URL != "https://login.microsoftonline.us/error?code=50199" {
-		t.Errorf("first link = %+v, want the AADSTS50199 lookup", d.Links)
+	if !strings.Contains(d.Title, "AADSTS9999991") || !strings.Contains(d.Cause, "interaction_required") {
+		t.Errorf("family diagnosis does not name the code and its class: %q / %q", d.Title, d.Cause)
 	}
-	if !slices.Equal(d.Codes, []string{"AADSTS50199"}) {
+	if len(d.Links) == 0 || d.Links[0].URL != "https://login.microsoftonline.us/error?code=9999991" {
+		t.Errorf("first link = %+v, want the AADSTS9999991 lookup", d.Links)
+	}
+	if !slices.Equal(d.Codes, []string{"AADSTS9999991"}) {
 		t.Errorf("Codes = %v", d.Codes)
+	}
+	bare := Recognize("AADSTS9999991: Something new happened.", Facts{})
+	if bare.ID != Unknown || !strings.Contains(bare.Title, "AADSTS9999991") || bare.Links[0].URL != "https://login.microsoftonline.com/error?code=9999991" {
+		t.Errorf("code without class = %q %q %v, want unknown naming the code with its lookup link", bare.ID, bare.Title, bare.Links)
 	}
 }
 
