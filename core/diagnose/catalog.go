@@ -859,6 +859,7 @@ Test-ApplicationAccessPolicy -Identity '{mailbox}' -AppId '{client}'
 		links: []linkSpec{lnkSignInLogs, docErrorCodes},
 	},
 }
+
 // byID indexes catalog; built once, never changed.
 var byID = func() map[string]*entry {
 	m := make(map[string]*entry, len(catalog))

@@ -35,12 +35,12 @@ type Diagnosis struct {
 // Empty fields are left as readable placeholders such as <client-id>.
 // None of these fields is secret.
 type Facts struct {
-	Tenant           string // as typed: GUID or domain
-	TenantID         string // GUID from the token's tid claim, when known
-	ClientID         string // application (client) ID
-	Mailbox          string // mailbox to open
-	User             string // signed-in user for delegated flows
-	Protocol         string // "imap", "pop", "smtp", "graph" or ""
+	Tenant   string // as typed: GUID or domain
+	TenantID string // GUID from the token's tid claim, when known
+	ClientID string // application (client) ID
+	Mailbox  string // mailbox to open
+	User     string // signed-in user for delegated flows
+	Protocol string // "imap", "pop", "smtp", "graph" or ""
 	// Cloud is the run's cloud by name (see core/cloud: "global", "usgov",
 	// "usgov-dod", "china"). Every host, portal and PowerShell parameter a
 	// diagnosis names comes from it. Empty means the cloud of

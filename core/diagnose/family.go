@@ -163,4 +163,3 @@ func httpFamily(status int, source string) (id, basis string) {
 	}
 	return "", ""
 }
-
