@@ -52,7 +52,8 @@ var (
 	reSMTPReply  = regexp.MustCompile(`(?im)(?:^|<<<?\s*|server -> client:\s*|responsecode:\s*|\bsmtp error\s*|\bsmtp error\s*\(?)([45][0-9][0-9])(?:[ -]|$)`)
 	reBracket    = regexp.MustCompile(`\[([A-Za-z][A-Za-z/-]{1,30})(?:\s[^\]\n]{0,80})?\]`)
 	reGraphCode  = regexp.MustCompile(`(?:"code"\s*:\s*"|'code'\s*:\s*'|\bCode:\s*)([A-Za-z][A-Za-z_]{2,60})`)
-	reHTTPStatus = regexp.MustCompile(`(?:\bhttp(?:/1\.[01]|/2)?\s+|status\s*code\s*(?:was\s*|=\s*'?|:\s*)?|\bstatus(?:code)?["']?\s*[:=]\s*["']?|reply status code was\s*|\(|\bhttp error\s*|\bhttp status\s*)([1-5][0-9][0-9])\b`)
+	reHTTPStatus = regexp.MustCompile(`(?:\bhttp(?:/1\.[01]|/2)?\s+|status\s*code\s*(?:was\s*|=\s*'?|:\s*)?|\bstatus(?:code)?["']?\s*[:=]\s*["']?|reply status code was\s*|\bhttp error\s*|\bhttp status\s*)([1-5][0-9][0-9])\b`)
+	reHTTPParen  = regexp.MustCompile(`\(([1-5][0-9][0-9])\)\s*[a-z]`) // .NET: "(401) Unauthorized"
 	reChallenge  = regexp.MustCompile(`(?m)^.*www-authenticate.*$`)
 )
 
@@ -81,6 +82,8 @@ func Extract(text string) Evidence {
 	}
 	if strings.Contains(low, "http") || strings.Contains(low, "status") || strings.Contains(low, "(") {
 		if m := reHTTPStatus.FindStringSubmatch(low); m != nil {
+			e.HTTPStatus, _ = strconv.Atoi(m[1])
+		} else if m := reHTTPParen.FindStringSubmatch(low); m != nil {
 			e.HTTPStatus, _ = strconv.Atoi(m[1])
 		}
 	}
