@@ -68,7 +68,7 @@ var scenarioDefs = []scenarioDef{
 		}},
 	{Scenario{"no-admin-consent", "Application permissions not consented",
 		"Tokens are issued, but without a roles claim: IMAP.AccessAsApp, POP.AccessAsApp and SMTP.SendAsApp were never admin-consented.",
-		"token-permission-missing", false, nil},
+		"admin-consent-required", false, nil},
 		func(s *State, id identity, now time.Time) {
 			delete(s.app(id.clientID).Roles, ResourceExchange)
 		}},

@@ -16,7 +16,7 @@ import (
 func TestScenariosCatalogue(t *testing.T) {
 	want := map[string]string{
 		"ok": "", "secret-wrong": "client-secret-invalid", "secret-expired": "client-secret-expired",
-		"app-unknown": "app-not-found", "tenant-unknown": "tenant-not-found", "no-admin-consent": "token-permission-missing",
+		"app-unknown": "app-not-found", "tenant-unknown": "tenant-not-found", "no-admin-consent": "admin-consent-required",
 		"exchange-sp-missing": "exchange-service-principal-missing", "mailbox-permission-missing": "exchange-service-principal-missing",
 		"imap-disabled": "mailbox-not-connected", "pop-disabled": "mailbox-not-connected", "smtp-auth-disabled": "smtp-auth-disabled",
 		"cert-not-registered": "certificate-not-registered", "app-disabled": "app-disabled",
