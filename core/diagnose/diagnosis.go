@@ -27,8 +27,11 @@ type Diagnosis struct {
 	Codes    []string `json:"codes,omitempty"`
 	Evidence string   `json:"evidence,omitempty"`
 	// Steps names the steps of a run this one cause explains, when it
-	// stopped more than one (see Consolidate).
-	Steps []string `json:"steps,omitempty"`
+	// stopped more than one (see Consolidate). MergedInto, when set, names
+	// the step whose card explains this one: faces show one card per
+	// cause and skip diagnoses that have MergedInto.
+	Steps      []string `json:"steps,omitempty"`
+	MergedInto string   `json:"merged_into,omitempty"`
 }
 
 // Facts are the values of the current run that fill links and scripts.
