@@ -50,6 +50,22 @@ func scanCodes(text string) []codeAt {
 		}
 		i = p
 	}
+	// Entra's sign-in error page ("More details"): "Error Code: 530033"
+	// next to a Correlation Id, without the AADSTS prefix.
+	if len(found) == 0 && indexFold(text, "correlation id") >= 0 {
+		for i := 0; i < len(text) && len(found) < maxCodes; {
+			j := indexFold(text[i:], "error code:")
+			if j < 0 {
+				break
+			}
+			p := skip(text, i+j+len("error code:"), " \t")
+			if n, end := digits(text, p, 9); end-p >= 5 && (end == len(text) || text[end] < '0' || text[end] > '9') {
+				found = append(found, codeAt{pos: i + j, code: n})
+				p = end
+			}
+			i = p
+		}
+	}
 	// "error_codes": [ 1, 2 ] or 'error_codes': [1, 2]
 	for i := 0; i < len(text) && len(found) < maxCodes; {
 		j := strings.Index(text[i:], "error_codes")
