@@ -18,7 +18,7 @@ func Classify(ev Evidence, f Facts) Diagnosis {
 	if normProtocol(f.Protocol) == "" {
 		f.Protocol = protocolOf(ev)
 	}
-	low := strings.ToLower(ev.Text + "\n" + ev.Challenge)
+	low := normalize(ev.Text + "\n" + ev.Challenge)
 	var d Diagnosis
 	switch m := match(ev, low); {
 	case m.id != "":
@@ -30,6 +30,12 @@ func Classify(ev Evidence, f Facts) Diagnosis {
 	}
 	d.Codes = evidenceCodes(ev)
 	return d
+}
+
+// normalize lower-cases text and folds every run of white space into one
+// space, so that a wording matches however a wrapper broke its lines.
+func normalize(text string) string {
+	return strings.Join(strings.Fields(strings.ToLower(text)), " ")
 }
 
 // matchResult is what classification found: an ID, or a family diagnosis
