@@ -51,20 +51,13 @@ func scanCodes(text string) []codeAt {
 		i = p
 	}
 	// Entra's sign-in error page ("More details"): "Error Code: 530033"
-	// next to a Correlation Id, without the AADSTS prefix.
+	// next to a Correlation Id, and the sign-in log's "Sign-in error code
+	// 500021", both without the AADSTS prefix.
+	if len(found) == 0 {
+		found = labelledCodes(text, "sign-in error code", found)
+	}
 	if len(found) == 0 && indexFold(text, "correlation id") >= 0 {
-		for i := 0; i < len(text) && len(found) < maxCodes; {
-			j := indexFold(text[i:], "error code:")
-			if j < 0 {
-				break
-			}
-			p := skip(text, i+j+len("error code:"), " \t")
-			if n, end := digits(text, p, 9); end-p >= 5 && (end == len(text) || text[end] < '0' || text[end] > '9') {
-				found = append(found, codeAt{pos: i + j, code: n})
-				p = end
-			}
-			i = p
-		}
+		found = labelledCodes(text, "error code:", found)
 	}
 	// "error_codes": [ 1, 2 ] or 'error_codes': [1, 2]
 	for i := 0; i < len(text) && len(found) < maxCodes; {
@@ -85,6 +78,24 @@ func scanCodes(text string) []codeAt {
 				found = append(found, codeAt{pos: i + j, code: n})
 				p = end
 			}
+		}
+		i = p
+	}
+	return found
+}
+
+// labelledCodes appends the five- to nine-digit numbers that follow label
+// (lower case) in text.
+func labelledCodes(text, label string, found []codeAt) []codeAt {
+	for i := 0; i < len(text) && len(found) < maxCodes; {
+		j := indexFold(text[i:], label)
+		if j < 0 {
+			break
+		}
+		p := skip(text, i+j+len(label), " \t:")
+		if n, end := digits(text, p, 9); end-p >= 5 && (end == len(text) || text[end] < '0' || text[end] > '9') {
+			found = append(found, codeAt{pos: i + j, code: n})
+			p = end
 		}
 		i = p
 	}

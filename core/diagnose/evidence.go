@@ -77,7 +77,7 @@ func Extract(text string) Evidence {
 	if strings.Contains(win, "[") {
 		e.IMAPCode, e.POPCode = bracketCodes(win)
 	}
-	if strings.Contains(low, "code") {
+	if strings.Contains(low, "code") || strings.Contains(win, "Error") || strings.Contains(win, "_") {
 		e.GraphCode = graphCode(win)
 	}
 	if strings.Contains(low, "http") || strings.Contains(low, "status") || strings.Contains(low, "(") {
@@ -215,7 +215,10 @@ func bracketCodes(text string) (imapCode, popCode string) {
 }
 
 // graphCode returns the first error code the Graph vocabulary knows, else
-// the first code-shaped value after "code".
+// the first code-shaped value after "code". Exchange's error names also
+// travel without a "code" label (EWS libraries raise them as exception
+// names, e.g. "exchangelib.errors.ErrorQuotaExceeded"); a distinctive
+// vocabulary name found as a word is taken too.
 func graphCode(text string) string {
 	first := ""
 	for _, m := range reGraphCode.FindAllStringSubmatch(text, maxCodes) {
@@ -228,8 +231,39 @@ func graphCode(text string) string {
 			}
 		}
 	}
-	return first
+	if first != "" {
+		return first
+	}
+	for _, r := range vocabulary.graph {
+		if distinctiveCode(r.code) && containsWord(text, r.code) {
+			return r.code
+		}
+	}
+	return ""
 }
+
+// distinctiveCode reports whether a code name cannot be an ordinary word:
+// Exchange's "Error…" names and names with an underscore.
+func distinctiveCode(c string) bool {
+	return (strings.HasPrefix(c, "Error") && len(c) > 8) || strings.Contains(c, "_")
+}
+
+// containsWord reports whether w occurs in s between non-letters.
+func containsWord(s, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		if (start == 0 || !isLetter(s[start-1])) && (end == len(s) || !isLetter(s[end])) {
+			return true
+		}
+		i = end
+	}
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // inferSource guesses which kind of server produced a text.
 func inferSource(e Evidence, low string) string {
