@@ -53,7 +53,7 @@ func match(ev Evidence, low string) matchResult {
 	if unknownCode > 0 {
 		// An Entra code we do not know: only sign-in wordings may refine
 		// it; otherwise its family explains it.
-		if id := firstText(low, signIn); id != "" {
+		if id := firstText(low, signIn, false); id != "" {
 			return matchResult{id: id}
 		}
 		return matchResult{family: aadstsFamily(unknownCode, ev)}
@@ -61,11 +61,14 @@ func match(ev Evidence, low string) matchResult {
 	if id := fromCodes(ev, low); id != "" {
 		return matchResult{id: id}
 	}
-	if id := firstText(low, nil); id != "" {
+	if id := firstText(low, nil, false); id != "" {
 		return matchResult{id: id}
 	}
 	if c, ok := vocabulary.oauth[ev.OAuthError]; ok {
 		return matchResult{id: c.ID}
+	}
+	if id := firstText(low, nil, true); id != "" {
+		return matchResult{id: id}
 	}
 	if fam := codeFamily(ev); fam != nil {
 		return matchResult{family: fam}
@@ -97,10 +100,11 @@ func fromCodes(ev Evidence, low string) string {
 }
 
 // firstText returns the ID of the first text rule whose needle is in low.
-// A non-nil only restricts the rules to those IDs.
-func firstText(low string, only map[string]bool) string {
+// A non-nil only restricts the rules to those IDs; weak picks the weak
+// rules (a wrapper's bare "authentication failed") instead of the others.
+func firstText(low string, only map[string]bool, weak bool) string {
 	for _, r := range vocabulary.texts {
-		if only != nil && !only[r.id] {
+		if only != nil && !only[r.id] || r.weak != weak {
 			continue
 		}
 		if strings.Contains(low, r.needle) {

@@ -46,6 +46,7 @@ func (e Evidence) Empty() bool {
 
 var (
 	// reOAuthError, reHTTPStatus and reChallenge run on the lower-cased text.
+	reSnakeWord  = regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`)
 	reOAuthError = regexp.MustCompile(`(?:["']error["']\s*:\s*u?["']|\berrorcode:\s*|servererror:\s*|[?&#]error=|\berror="|msalerror:\s*|\berror:\s+)([a-z][a-z_]{4,40})\b`)
 	reSMTPPair   = regexp.MustCompile(`\b([245][0-9][0-9])(?:[ :-]{1,3}|,\s*b?['"])([245]\.[0-9]{1,3}\.[0-9]{1,3})\b`)
 	reEnhanced   = regexp.MustCompile(`(?:^|[\s:'"(\[])([45]\.[0-9]{1,3}\.[0-9]{1,3})(?:[\s,.'")\]]|$)`)
@@ -68,7 +69,7 @@ func Extract(text string) Evidence {
 	e := Evidence{Text: win, AADSTS: AADSTSCodes(win)}
 	// Each look-up runs only when a cheap test says it can match, which
 	// keeps hostile multi-megabyte pastes fast.
-	if strings.Contains(low, "error") {
+	if strings.Contains(low, "error") || strings.Contains(low, "_") {
 		e.OAuthError = oauthError(low)
 	}
 	if strings.Contains(win, ".") || strings.Contains(low, "smtp") {
@@ -96,10 +97,23 @@ func Extract(text string) Evidence {
 
 // oauthError returns the first OAuth error class in low (lower-cased
 // text) that the vocabulary knows.
+//
+// A class named where an error is expected ("error":"invalid_grant",
+// error=…, "error: …") wins; otherwise the first class name standing
+// alone as a word: the names (invalid_grant, unauthorized_client, …) are
+// distinctive enough that a wrapper printing one bare means that error.
 func oauthError(low string) string {
 	for _, m := range reOAuthError.FindAllStringSubmatch(low, maxCodes) {
 		if _, ok := vocabulary.oauth[m[1]]; ok {
 			return m[1]
+		}
+	}
+	if !strings.Contains(low, "_") {
+		return ""
+	}
+	for _, w := range reSnakeWord.FindAllString(low, -1) {
+		if _, ok := vocabulary.oauth[w]; ok {
+			return w
 		}
 	}
 	return ""

@@ -44,6 +44,9 @@ type msgRule struct {
 // textRule maps a lower-case needle to an ID.
 type textRule struct {
 	id, needle, who string
+	// weak rules only say that signing in failed, as a wrapper words it;
+	// they are tried after the OAuth error class, which says why.
+	weak bool
 }
 
 // vocab holds every vocabulary; built once by loadVocab, never changed.
@@ -99,7 +102,8 @@ func loadVocab() *vocab {
 		v.graph = append(v.graph, msgRule{code: r.f[0], wording: star(r.f[1]), id: r.f[2], meaning: r.f[3]})
 	}
 	for _, r := range rows("texts.tsv", 3) {
-		v.texts = append(v.texts, textRule{id: r.f[0], needle: unescape(r.f[1]), who: r.f[2]})
+		id, weak := strings.CutPrefix(r.f[0], "~")
+		v.texts = append(v.texts, textRule{id: id, needle: unescape(r.f[1]), who: r.f[2], weak: weak})
 	}
 	return v
 }
