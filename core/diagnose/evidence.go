@@ -46,7 +46,6 @@ func (e Evidence) Empty() bool {
 
 var (
 	// reOAuthError, reHTTPStatus and reChallenge run on the lower-cased text.
-	reSnakeWord  = regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`)
 	reOAuthError = regexp.MustCompile(`(?:["']error["']\s*:\s*u?["']|\berrorcode:\s*|servererror:\s*|[?&#]error=|\berror="|msalerror:\s*|\berror:\s+)([a-z][a-z_]{4,40})\b`)
 	reSMTPPair   = regexp.MustCompile(`\b([245][0-9][0-9])(?:[ :-]{1,3}|,\s*b?['"])([245]\.[0-9]{1,3}\.[0-9]{1,3})\b`)
 	reEnhanced   = regexp.MustCompile(`(?:^|[\s:'"(\[])([45]\.[0-9]{1,3}\.[0-9]{1,3})(?:[\s,.'")\]]|$)`)
@@ -108,13 +107,34 @@ func oauthError(low string) string {
 			return m[1]
 		}
 	}
-	if !strings.Contains(low, "_") {
-		return ""
-	}
-	for _, w := range reSnakeWord.FindAllString(low, -1) {
-		if _, ok := vocabulary.oauth[w]; ok {
-			return w
+	return bareOAuthClass(low)
+}
+
+// bareOAuthClass returns the first word of low made of lower-case letters
+// joined by underscores that names an OAuth error class. It walks the
+// underscores by hand: a regular expression over a long paste full of
+// snake_case words is needlessly slow.
+func bareOAuthClass(low string) string {
+	isWord := func(c byte) bool { return c >= 'a' && c <= 'z' || c == '_' }
+	for i := 0; i < len(low); {
+		j := strings.IndexByte(low[i:], '_')
+		if j < 0 {
+			return ""
 		}
+		start, end := i+j, i+j
+		for start > 0 && isWord(low[start-1]) {
+			start--
+		}
+		for end < len(low) && isWord(low[end]) {
+			end++
+		}
+		boundary := (start == 0 || !isDigit(low[start-1])) && (end == len(low) || !isDigit(low[end]))
+		if boundary {
+			if _, ok := vocabulary.oauth[low[start:end]]; ok {
+				return low[start:end]
+			}
+		}
+		i = end
 	}
 	return ""
 }
@@ -319,3 +339,5 @@ func (e Evidence) String() string {
 	add("http", e.HTTPStatus)
 	return "{" + strings.Join(parts, " ") + "}"
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
