@@ -49,6 +49,9 @@ var (
 	reOAuthError = regexp.MustCompile(`(?:["']error["']\s*:\s*u?["']|\berrorcode:\s*|servererror:\s*|[?&#]error=|\berror="|msalerror:\s*|\berror:\s+)([a-z][a-z_]{4,40})\b`)
 	reSMTPPair   = regexp.MustCompile(`\b([245][0-9][0-9])(?:[ :-]{1,3}|,\s*b?['"])([245]\.[0-9]{1,3}\.[0-9]{1,3})\b`)
 	reEnhanced   = regexp.MustCompile(`(?:^|[\s:'"(\[])([45]\.[0-9]{1,3}\.[0-9]{1,3})(?:[\s,.'")\]]|$)`)
+	// reSMTPTuple is how Python's smtplib prints a reply without an
+	// enhanced code: SMTPAuthenticationError: (535, b'…').
+	reSMTPTuple  = regexp.MustCompile(`\(([45][0-9][0-9]),\s*b?['"]`)
 	reSMTPReply  = regexp.MustCompile(`(?im)(?:^|<<<?\s*|server -> client:\s*|responsecode:\s*|\bsmtp error\s*|\bsmtp error\s*\(?)([45][0-9][0-9])(?:[ -]|$)`)
 	reBracket    = regexp.MustCompile(`\[([A-Za-z][A-Za-z/-]{1,30})(?:\s[^\]\n]{0,80})?\]`)
 	reGraphCode  = regexp.MustCompile(`(?:"code"\s*:\s*"|'code'\s*:\s*'|\bCode:\s*)([A-Za-z][A-Za-z_]{2,60})`)
@@ -201,7 +204,13 @@ func primarySMTP(text string) (int, string) {
 		enh = m[1]
 	}
 	reply := 0
+	if m := reSMTPTuple.FindStringSubmatch(text); m != nil {
+		reply, _ = strconv.Atoi(m[1])
+	}
 	for _, m := range reSMTPReply.FindAllStringSubmatch(text, maxCodes) {
+		if reply != 0 {
+			break
+		}
 		if n, _ := strconv.Atoi(m[1]); n >= 400 {
 			reply = n
 			break
@@ -278,8 +287,21 @@ func graphCode(text string) string {
 
 // distinctiveCode reports whether a code name cannot be an ordinary word:
 // Exchange's "Error…" names and names with an underscore.
+//
+// A code is distinctive when no English sentence would contain it: an
+// Error… name, a name with an underscore, or a CamelCase name of at least
+// four capitalised parts (NoPermissionsInAccessToken).
 func distinctiveCode(c string) bool {
-	return (strings.HasPrefix(c, "Error") && len(c) > 8) || strings.Contains(c, "_")
+	if (strings.HasPrefix(c, "Error") && len(c) > 8) || strings.Contains(c, "_") {
+		return true
+	}
+	humps := 0
+	for i := 0; i < len(c); i++ {
+		if c[i] >= 'A' && c[i] <= 'Z' && (i == 0 || c[i-1] < 'A' || c[i-1] > 'Z') {
+			humps++
+		}
+	}
+	return humps >= 4
 }
 
 // containsWord reports whether w occurs in s between non-letters.
