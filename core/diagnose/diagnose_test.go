@@ -301,10 +301,16 @@ func TestRecognizeLargeInputIsFast(t *testing.T) {
 		"random-ish":       strings.Repeat("x509 timed out \x01 ", 1<<20/18),
 	}
 	for name, in := range inputs {
-		start := time.Now()
-		Recognize(in, fullFacts)
-		if el := time.Since(start); el > 100*time.Millisecond*raceSlowdown {
-			t.Errorf("%s: Recognize on %d bytes took %v", name, len(in), el)
+		// The best of three runs: a busy machine (other packages' tests
+		// run at the same time) must not fail a test about complexity.
+		best := time.Hour
+		for range 3 {
+			start := time.Now()
+			Recognize(in, fullFacts)
+			best = min(best, time.Since(start))
+		}
+		if best > 100*time.Millisecond*raceSlowdown {
+			t.Errorf("%s: Recognize on %d bytes took %v", name, len(in), best)
 		}
 	}
 }
