@@ -420,7 +420,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "tenant-blocked",
 		title: "Microsoft has blocked this tenant, account or resource",
-		cause: "Microsoft refused the request because the tenant, the resource for this tenant, or this account's sending is blocked on Microsoft's side: for example AADSTS5000224, a service the organization has not subscribed to, or Exchange Online's 5.7.708/5.7.750 (tenant blocked from sending) and 5.1.8 (a user restricted after sending spam). Typical reasons are an expired or cancelled subscription, a tenant being deleted, a compromised account, or a block for suspected abuse. Nothing in the app registration can change this.",
+		cause: "Microsoft refused the request because the tenant, the resource for this tenant, or this account's sending is blocked on Microsoft's side: for example AADSTS5000224 (tenant disabled or being deleted), or Exchange Online's 5.7.708/5.7.750 (tenant blocked from sending) and 5.1.8 (a user restricted after sending spam). Typical reasons are an expired or cancelled subscription, a tenant being deleted, a compromised account, or a block for suspected abuse. Nothing in the app registration can change this.",
 		fix: []string{
 			"Microsoft 365 admin center ({m365}) → Billing → Your products: check that the subscriptions are active and not expired or disabled.",
 			"If one user was restricted from sending, secure the account (reset the password, review sign-ins and inbox rules), then release it in the Microsoft Defender portal under Restricted entities.",
