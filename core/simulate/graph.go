@@ -388,13 +388,22 @@ func (t *Tenant) graphDecide(r *http.Request, body []byte) (any, *graphError) {
 				reason: fmt.Sprintf("application access policy blocks app %s on %s", app.ClientID, mb.Address)}
 		}
 	}
-	if th := &t.state.GraphThrottle; th.Remaining > 0 {
-		th.Remaining--
+	if th := &t.state.GraphThrottle; th.Remaining > 0 || t.now().Before(th.until) {
+		now := t.now()
 		secs := max(th.RetryAfterSeconds, 0)
+		reason := ""
+		if now.Before(th.until) {
+			secs = max(int(th.until.Sub(now).Round(time.Second)/time.Second), 1)
+			reason = fmt.Sprintf("throttled again: came back %ds before Retry-After ended", secs)
+		} else {
+			th.Remaining--
+			th.until = now.Add(time.Duration(secs) * time.Second)
+			reason = fmt.Sprintf("throttled (Retry-After %d, %d more)", secs, th.Remaining)
+		}
 		h := http.Header{}
 		h.Set("Retry-After", strconv.Itoa(secs))
 		return nil, &graphError{status: http.StatusTooManyRequests, code: "ApplicationThrottled", message: graphMsgThrottled, header: h,
-			reason: fmt.Sprintf("throttled (Retry-After %d, %d more)", secs, th.Remaining)}
+			reason: reason}
 	}
 	if !op.send {
 		return t.inboxFolder(op, id, mb), nil

@@ -96,10 +96,13 @@ type State struct {
 
 // GraphThrottle configures Graph throttling: the next Remaining Graph
 // requests that would otherwise succeed answer 429 with Retry-After
-// RetryAfterSeconds; each throttled request decrements Remaining.
+// RetryAfterSeconds; each throttled request decrements Remaining. Like
+// Graph, a client that comes back before Retry-After has passed (by the
+// tenant's clock, Options.Now) is throttled again without using one up.
 type GraphThrottle struct {
 	Remaining         int
 	RetryAfterSeconds int
+	until             time.Time // end of the last Retry-After window
 }
 
 // Directory describes the Entra ID tenant itself.
