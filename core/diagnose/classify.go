@@ -157,6 +157,12 @@ func refine(code int, id, low, oauth string) string {
 		if name, ok := tenantName(low); ok && !plausibleTenant(name) {
 			return "tenant-invalid"
 		}
+		// A tenant named after 21Vianet's domain exists only in the
+		// Microsoft Azure operated by 21Vianet cloud: not found means the
+		// request went to another cloud.
+		if name, ok := tenantName(low); ok && strings.HasSuffix(name, ".onmschina.cn") {
+			return "wrong-cloud"
+		}
 	case 900144, 90014:
 		if strings.Contains(low, "client_secret") || strings.Contains(low, "client_assertion") {
 			return "client-secret-missing"
@@ -200,19 +206,21 @@ func genericRefine(code int, low string) string {
 // tenantName extracts the tenant from "Tenant 'x' not found" or
 // "Tenant x not found".
 func tenantName(low string) (string, bool) {
-	i := strings.Index(low, "tenant ")
-	if i < 0 {
-		return "", false
-	}
-	rest := low[i+len("tenant "):]
-	if len(rest) > 300 {
-		rest = rest[:300]
-	}
-	j := strings.Index(rest, " not found")
+	// The name sits between the "tenant " nearest before " not found" and
+	// it: wrappers print other "tenant …" words earlier in the text.
+	j := strings.Index(low, " not found")
 	if j < 0 {
 		return "", false
 	}
-	return strings.Trim(rest[:j], "'\"` "), true
+	head := low[:j]
+	if len(head) > 300 {
+		head = head[len(head)-300:]
+	}
+	i := strings.LastIndex(head, "tenant ")
+	if i < 0 {
+		return "", false
+	}
+	return strings.Trim(head[i+len("tenant "):], "'\"` "), true
 }
 
 // plausibleTenant reports whether s looks like a tenant GUID or a domain.

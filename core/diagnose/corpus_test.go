@@ -60,6 +60,22 @@ func loadCorpus(t testing.TB) []corpusEntry {
 	for _, f := range files {
 		out = append(out, parseCorpusFile(t, f)...)
 	}
+	// The same text twice would count twice: every text is unique, and a
+	// GitHub thread gives at most one text per diagnosis (two excerpts of
+	// one report are one sample).
+	seen := map[string]string{}
+	for _, e := range out {
+		keys := []string{normalize(e.text)}
+		if strings.HasPrefix(e.src, "https://github.com/") {
+			keys = append(keys, e.src+" "+e.want)
+		}
+		for _, key := range keys {
+			if prev, ok := seen[key]; ok {
+				t.Errorf("%s %q repeats %s (same text, or same thread and diagnosis)", e.file, e.name, prev)
+			}
+			seen[key] = e.file + " " + e.name
+		}
+	}
 	return out
 }
 
