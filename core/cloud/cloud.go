@@ -28,6 +28,25 @@ type Cloud struct {
 	PortalHost        string // Azure portal host name
 	InstanceName      string // cloud_instance_name in a tenant's OpenID metadata, e.g. "microsoftonline.com"
 	Note              string // one line for the selector, e.g. which customers use it
+
+	// Admin centers and PowerShell, for the advice a diagnosis gives.
+	EntraAdminHost string // Microsoft Entra admin center host name
+	// ExchangeAdminURL is the Exchange admin center; ExchangeAdminModern
+	// says it is the new one, whose pages have #/ paths such as #/mailboxes
+	// (the clouds without it use the classic ECP).
+	ExchangeAdminURL    string
+	ExchangeAdminModern bool
+	// M365AdminURL is the Microsoft 365 admin center; pages are reached by
+	// appending a fragment such as "#/users".
+	M365AdminURL string
+	// UserPortalURL is where a user checks their own account and password.
+	UserPortalURL string
+	// ExchangeEnvironment is Connect-ExchangeOnline's -ExchangeEnvironmentName
+	// and GraphEnvironment Connect-MgGraph's -Environment ("" = the default).
+	ExchangeEnvironment string
+	GraphEnvironment    string
+	// EndpointsDoc is Microsoft's list of the cloud's URLs and IP ranges.
+	EndpointsDoc string
 }
 
 // Global is the worldwide commercial cloud, also used by GCC (moderate).
@@ -44,6 +63,13 @@ var Global = Cloud{
 	PortalHost:        "portal.azure.com",
 	InstanceName:      "microsoftonline.com",
 	Note:              "commercial Microsoft 365; also GCC (moderate), which uses the worldwide endpoints",
+
+	EntraAdminHost:      "entra.microsoft.com",
+	ExchangeAdminURL:    "https://admin.exchange.microsoft.com",
+	ExchangeAdminModern: true,
+	M365AdminURL:        "https://admin.microsoft.com/",
+	UserPortalURL:       "https://myaccount.microsoft.com",
+	EndpointsDoc:        "https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges",
 }
 
 // USGov is Microsoft 365 US Government GCC High.
@@ -55,11 +81,27 @@ var USGov = Cloud{
 	ExchangeResource:  "https://outlook.office365.us",
 	IMAPHost:          "outlook.office365.us:993",
 	POPHost:           "outlook.office365.us:995",
-	SMTPHost:          "smtp.office365.us:587",
-	GraphHost:         "https://graph.microsoft.us",
-	PortalHost:        "portal.azure.us",
-	InstanceName:      "microsoftonline.us",
-	Note:              "US Government GCC High tenants (login.microsoftonline.us)",
+	// Microsoft's GCC High endpoint list names outlook.office365.us for TCP
+	// 25, 143, 587, 993 and 995 and has no smtp.office365.us (which public
+	// configurations use): https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-u-s-government-gcc-high-endpoints
+	SMTPHost:     "outlook.office365.us:587",
+	GraphHost:    "https://graph.microsoft.us",
+	PortalHost:   "portal.azure.us",
+	InstanceName: "microsoftonline.us",
+	Note:         "US Government GCC High tenants (login.microsoftonline.us)",
+
+	// The Entra admin center of the US Government clouds (GCC High and DoD
+	// share it), per the Entra FAQ: https://learn.microsoft.com/entra/fundamentals/faq
+	EntraAdminHost: "entra.microsoft.us",
+	// The new EAC for GCC High: https://learn.microsoft.com/exchange/whats-new (September 2021).
+	ExchangeAdminURL:    "https://admin.exchange.office365.us",
+	ExchangeAdminModern: true,
+	// portal.office365.us is on the GCC High endpoint list (ID 16).
+	M365AdminURL:        "https://portal.office365.us/adminportal/home",
+	UserPortalURL:       "https://portal.office365.us",
+	ExchangeEnvironment: "O365USGovGCCHigh",
+	GraphEnvironment:    "USGov",
+	EndpointsDoc:        "https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-u-s-government-gcc-high-endpoints",
 }
 
 // USGovDoD is Microsoft 365 US Government DoD.
@@ -76,6 +118,16 @@ var USGovDoD = Cloud{
 	PortalHost:        "portal.azure.us",
 	InstanceName:      "microsoftonline.us",
 	Note:              "US Department of Defense tenants",
+
+	EntraAdminHost: "entra.microsoft.us",
+	// DoD keeps the classic EAC on its mail host; portal.apps.mil is on the
+	// DoD endpoint list (ID 15): https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-u-s-government-dod-endpoints
+	ExchangeAdminURL:    "https://outlook-dod.office365.us/ecp/",
+	M365AdminURL:        "https://portal.apps.mil/adminportal/home",
+	UserPortalURL:       "https://portal.apps.mil",
+	ExchangeEnvironment: "O365USGovDoD",
+	GraphEnvironment:    "USGovDoD",
+	EndpointsDoc:        "https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-u-s-government-dod-endpoints",
 }
 
 // China is Microsoft 365 operated by 21Vianet.
@@ -92,6 +144,17 @@ var China = Cloud{
 	PortalHost:        "portal.azure.cn",
 	InstanceName:      "partner.microsoftonline.cn",
 	Note:              "Microsoft 365 operated by 21Vianet in China",
+
+	EntraAdminHost: "entra.microsoftonline.cn",
+	// 21Vianet uses the classic EAC on partner.outlook.cn; the admin center
+	// is portal.partner.microsoftonline.cn (*.partner.microsoftonline.cn on
+	// the 21Vianet endpoint list).
+	ExchangeAdminURL:    "https://partner.outlook.cn/ecp/",
+	M365AdminURL:        "https://portal.partner.microsoftonline.cn/adminportal/home",
+	UserPortalURL:       "https://portal.partner.microsoftonline.cn",
+	ExchangeEnvironment: "O365China",
+	GraphEnvironment:    "China",
+	EndpointsDoc:        "https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges-21vianet",
 }
 
 // All lists the clouds in the order a selector shows them.
@@ -135,6 +198,50 @@ func (c Cloud) GraphScope() string { return c.GraphHost + "/.default" }
 
 // ExchangeScope is the client-credentials scope for Exchange Online tokens.
 func (c Cloud) ExchangeScope() string { return c.ExchangeResource + "/.default" }
+
+// ExchangeAdminPage is a page of the Exchange admin center, such as
+// "mailboxes"; clouds with the classic admin center get its start page.
+func (c Cloud) ExchangeAdminPage(page string) string {
+	if !c.ExchangeAdminModern || page == "" {
+		return c.ExchangeAdminURL
+	}
+	return c.ExchangeAdminURL + "/#/" + page
+}
+
+// M365AdminPage is a page of the Microsoft 365 admin center, such as
+// "users" or "servicehealth".
+func (c Cloud) M365AdminPage(page string) string { return c.M365AdminURL + "#/" + page }
+
+// ConnectExchange is the Connect-ExchangeOnline command for the cloud.
+func (c Cloud) ConnectExchange() string {
+	if c.ExchangeEnvironment == "" {
+		return "Connect-ExchangeOnline"
+	}
+	return "Connect-ExchangeOnline -ExchangeEnvironmentName " + c.ExchangeEnvironment
+}
+
+// ConnectGraph is the Connect-MgGraph command for the cloud, without scopes.
+func (c Cloud) ConnectGraph() string {
+	if c.GraphEnvironment == "" {
+		return "Connect-MgGraph"
+	}
+	return "Connect-MgGraph -Environment " + c.GraphEnvironment
+}
+
+// ByExchangeResource returns the cloud whose Exchange resource is r (with
+// or without https:// and a trailing slash).
+func ByExchangeResource(r string) (Cloud, bool) {
+	r = strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(r)), "https://"), "/")
+	for _, c := range All {
+		if strings.TrimPrefix(c.ExchangeResource, "https://") == r {
+			return c, true
+		}
+	}
+	if r == "outlook.office.com" {
+		return Global, true
+	}
+	return Cloud{}, false
+}
 
 // AuthorityHostName is the host part of AuthorityHost, e.g. "login.microsoftonline.com".
 func (c Cloud) AuthorityHostName() string {

@@ -2,9 +2,14 @@ package diagnose
 
 import "strings"
 
-// entry is one catalog item. Text fields may hold tokens ({client},
-// {tenant}, {mailbox}, {user}, {portal}, {authority}, {resource}, {default},
-// {role}, {scope}, {proto}, {casflag}) that Get fills from the Facts.
+// entry is one catalog item. Text fields may hold tokens that Get fills from
+// the Facts: the run's values ({client}, {tenant}, {mailbox}, {user}), the
+// protocol's ({role}, {scope}, {proto}, {casflag}) and the cloud's hosts,
+// portals and commands ({entra}, {portal}, {authority}, {resource},
+// {default}, {eac}, {m365}, {userportal}, {securityinfo}, {imaphost},
+// {pophost}, {smtphost}, {graph}, {exo}, {mg}, {cloud}, {endpoints}; see
+// cloudView.hostTokens). No text names a host of one cloud directly, so a
+// GCC High, DoD or China run never reads Worldwide advice.
 type entry struct {
 	id     string
 	title  string
@@ -17,26 +22,33 @@ type entry struct {
 // Reusable PowerShell fragments.
 const (
 	psFindSP = `# The Object ID below is the ENTERPRISE APPLICATION's (service principal), not the App registration's.
-Connect-MgGraph -Scopes 'Application.Read.All'
+{mg} -Scopes 'Application.Read.All'
 $sp = Get-MgServicePrincipal -Filter "appId eq '{client}'"
 $sp | Format-List DisplayName, AppId, Id`
-	psRegisterSP = `Connect-ExchangeOnline
+	psRegisterSP = `{exo}
 ` + psFindSP + `
 New-ServicePrincipal -AppId '{client}' -ObjectId $sp.Id
 Add-MailboxPermission -Identity '{mailbox}' -User $sp.Id -AccessRights FullAccess
 # Check: both must list the app
 Get-ServicePrincipal | Where-Object AppId -eq '{client}'
 Get-MailboxPermission -Identity '{mailbox}' | Format-Table User, AccessRights`
-	psCASMailbox = `Connect-ExchangeOnline
-Get-CASMailbox -Identity '{mailbox}' | Format-List ImapEnabled, PopEnabled, SmtpClientAuthenticationDisabled
-Set-CASMailbox -Identity '{mailbox}' {casflag}`
+	// psTestRBAC checks Exchange's RBAC for Applications, which grants mail
+	// access independently of the token's roles.
+	psTestRBAC = `{exo}
+# Which Exchange RBAC for Applications roles does the app hold, and do they cover the mailbox?
+Test-ServicePrincipalAuthorization -Identity '{client}' -Resource '{mailbox}' | Format-Table RoleName, GrantedPermissions, AllowedResourceScope, InScope
+Get-ManagementRoleAssignment -RoleAssigneeType ServicePrincipal | Where-Object { $_.App -eq '{client}' -or $_.RoleAssigneeName -like '*{client}*' } | Format-Table Name, Role, CustomResourceScope`
 )
 
 // stepSecretValue is shared by the secret entries: the Secret ID vs Value
 // mix-up is the most common cause of a "wrong" secret.
-const stepSecretValue = "Microsoft Entra admin center → App registrations → open the app ({client}) → Certificates & secrets → Client secrets → New client secret. Copy the **Value** column right away (it is shown only once); do not copy the **Secret ID** column, which is a GUID and is never accepted as a secret."
+const stepSecretValue = "Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → Certificates & secrets → Client secrets → New client secret. Copy the **Value** column right away (it is shown only once); do not copy the **Secret ID** column, which is a GUID and is never accepted as a secret."
 
-const stepEnterpriseObjectID = "Find the **Enterprise application's** Object ID: Microsoft Entra admin center → Enterprise applications → search for {client} → Overview → Object ID. Do not use the Object ID shown under App registrations; it belongs to a different object and Exchange will silently ignore the registration. In PowerShell: `(Get-MgServicePrincipal -Filter \"appId eq '{client}'\").Id` or, with the older module, `(Get-AzureADServicePrincipal -Filter \"AppId eq '{client}'\").ObjectId`."
+const stepEnterpriseObjectID = "Find the **Enterprise application's** Object ID: Microsoft Entra admin center ({entra}) → Enterprise applications → search for {client} → Overview → Object ID. Do not use the Object ID shown under App registrations; it belongs to a different object and Exchange will silently ignore the registration. In PowerShell: `(Get-MgServicePrincipal -Filter \"appId eq '{client}'\").Id`."
+
+// stepRBAC is the advice shared by the entries where Exchange RBAC for
+// Applications can grant what the token's roles do not carry.
+const stepRBAC = "If mail access is granted through Exchange **RBAC for Applications** (New-ManagementRoleAssignment -App), the token's roles stay empty by design: run `Test-ServicePrincipalAuthorization -Identity {client} -Resource {mailbox}` in Exchange Online PowerShell (script below) and check that an assignment lists {mailbox} as InScope before you change the app registration."
 
 var catalog = []entry{
 	// --- Sign-in -----------------------------------------------------------
@@ -45,7 +57,7 @@ var catalog = []entry{
 		title: "The tenant field is not a tenant",
 		cause: "Microsoft Entra ID could not read the tenant part of the sign-in address. It must be the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com. A URL, a path such as \"oauth2/token\", an empty value or a leftover placeholder (\"{{tenantid}}\", \"null\", \"ReplaceWithYourOwnValue\") ends up here.",
 		fix: []string{
-			"Microsoft Entra admin center → Overview: copy **Tenant ID** (a GUID) or the **Primary domain**.",
+			"Microsoft Entra admin center ({entra}) → Overview: copy **Tenant ID** (a GUID) or the **Primary domain**.",
 			"Paste only that value into the Tenant field: no https://, no /oauth2/v2.0/token, no quotes or spaces.",
 			"If the value comes from a configuration file or environment variable, check that it is really set where the program runs.",
 		},
@@ -54,20 +66,20 @@ var catalog = []entry{
 	{
 		id:    "tenant-not-found",
 		title: "The tenant does not exist in this cloud",
-		cause: "The tenant value looks valid, but no Microsoft Entra tenant with that ID or domain exists in the cloud you signed in to. Usually it has a typo, is the domain of a mail address that is not a verified domain, or belongs to another cloud (for example a US Government or China tenant used against the worldwide login.microsoftonline.com).",
+		cause: "The tenant value looks valid, but no Microsoft Entra tenant with that ID or domain exists in the cloud you signed in to ({cloud}, sign-in host {authority}). Usually it has a typo, is the domain of a mail address that is not a verified domain, or belongs to another Microsoft cloud (Worldwide, US Government or China).",
 		fix: []string{
-			"Microsoft Entra admin center → Overview: compare the **Tenant ID** character by character with what you typed ({tenant}).",
+			"Microsoft Entra admin center ({entra}) → Overview: compare the **Tenant ID** character by character with what you typed ({tenant}).",
 			"If you typed a domain, check it under Microsoft Entra ID → Domain names; only verified domains work, so the onmicrosoft.com domain is the safest choice.",
-			"If the tenant is in a national cloud (GCC High, DoD, China), choose that cloud so the right sign-in host is used instead of {authority}.",
+			"If the tenant belongs to another Microsoft cloud, choose that cloud in the Cloud selector (command line: --cloud global, usgov, usgov-dod or china).",
 		},
 		links: []linkSpec{lnkTenantOverview, docFindTenant},
 	},
 	{
 		id:    "tenant-required",
 		title: "A specific tenant is needed instead of common or organizations",
-		cause: "The sign-in went to a shared endpoint (/common, /organizations or /consumers). A single-tenant app, and every app-only (client credentials) sign-in, must name the tenant that owns the app, because Entra ID cannot guess which directory you mean.",
+		cause: "The sign-in went to a shared endpoint (/common, /organizations or /consumers), or the app is limited to its own tenant. A single-tenant app, and every app-only (client credentials) sign-in, must name the tenant that owns the app, because Entra ID cannot guess which directory you mean.",
 		fix: []string{
-			"Microsoft Entra admin center → App registrations → open the app ({client}) → Overview: copy **Directory (tenant) ID**.",
+			"Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → Overview: copy **Directory (tenant) ID**.",
 			"Put that GUID in the Tenant field instead of common, organizations or consumers.",
 			"Only if the app really must serve other organizations: Authentication → Supported account types → Accounts in any organizational directory.",
 		},
@@ -76,11 +88,11 @@ var catalog = []entry{
 	{
 		id:    "wrong-cloud",
 		title: "The tenant is in another Microsoft cloud",
-		cause: "Microsoft 365 runs in separate clouds — Worldwide (which also serves GCC), US Government GCC High, US Government DoD and China (21Vianet) — each with its own sign-in host, mail hosts and Graph host. A tenant exists in exactly one of them, and tokens from one are not accepted by the others, so using the wrong cloud fails with misleading errors (tenant not found, invalid audience, authentication failed).",
+		cause: "Microsoft 365 runs in separate clouds — Worldwide (which also serves GCC), US Government GCC High, US Government DoD and China (21Vianet) — each with its own sign-in host, mail hosts, Graph host and admin portals. A tenant exists in exactly one of them and tokens from one are not accepted by another, so using the wrong cloud fails with misleading errors (tenant not found, cross-cloud request refused, invalid audience, authentication failed). This run used {cloud}.",
 		fix: []string{
 			"Choose the tenant's cloud in the Cloud selector (command line: --cloud global, usgov, usgov-dod or china); the sign-in, IMAP/POP/SMTP and Graph hosts all switch together.",
-			"Register and configure the app in that cloud's own portal (for example portal.azure.us for US Government, portal.azure.cn for China); an app registered in the worldwide portal does not exist there.",
-			"In the product you are setting up, use the same cloud's hosts and scopes (e.g. https://outlook.office365.us/.default instead of https://outlook.office365.com/.default).",
+			"Register and configure the app in the Microsoft Entra admin center of the tenant's own cloud; an app registered in one cloud does not exist in another.",
+			"In the product you are setting up, use that cloud's hosts and its Exchange resource in the scope (the tester shows them for the selected cloud).",
 		},
 		links: []linkSpec{lnkTenantOverview, doc("National cloud deployments", "https://learn.microsoft.com/graph/deployments")},
 	},
@@ -89,7 +101,7 @@ var catalog = []entry{
 		title: "The application (client) ID is not known in this tenant",
 		cause: "Entra ID found no app with this client ID in the tenant you signed in to. Most often the ID was mistyped, the **Object ID** was copied instead of the **Application (client) ID**, the app was registered in another tenant, or it was deleted.",
 		fix: []string{
-			"Microsoft Entra admin center → App registrations → All applications → open your app → Overview: copy **Application (client) ID** — not Object ID and not Directory (tenant) ID.",
+			"Microsoft Entra admin center ({entra}) → App registrations → All applications → open your app → Overview: copy **Application (client) ID** — not Object ID and not Directory (tenant) ID.",
 			"Check that the tenant you use ({tenant}) is the one shown as **Directory (tenant) ID** on the same page.",
 			"If the app was registered in another organization's tenant, that app must be multitenant and consented in yours, or register a new app in your own tenant.",
 		},
@@ -100,11 +112,11 @@ var catalog = []entry{
 		title: "The application is disabled",
 		cause: "The app's service principal (its Enterprise application) has sign-in turned off, either by an administrator or by Microsoft, for example after a suspected abuse or a misleading app name. While it is disabled no token is issued for it.",
 		fix: []string{
-			"Microsoft Entra admin center → Enterprise applications → search for {client} → Properties → set **Enabled for users to sign in?** to Yes → Save.",
+			"Microsoft Entra admin center ({entra}) → Enterprise applications → search for {client} → Properties → set **Enabled for users to sign in?** to Yes → Save.",
 			"If the app registration shows a banner that Microsoft disabled it, the setting cannot be changed: register a new app with a clear, non-misleading name and use its client ID.",
 		},
 		links: []linkSpec{lnkEnterprise, docAppDisabled},
-		script: `Connect-MgGraph -Scopes 'Application.ReadWrite.All'
+		script: `{mg} -Scopes 'Application.ReadWrite.All'
 $sp = Get-MgServicePrincipal -Filter "appId eq '{client}'"
 Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 	},
@@ -148,7 +160,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		title: "The app does not allow public client flows",
 		cause: "Device code sign-in, user name + password sign-in and desktop sign-in without a secret are \"public client\" flows. Entra ID treats this app as confidential, so it asked for a client secret that such flows never send. Either turn on public client flows for the app, or use a flow with a secret.",
 		fix: []string{
-			"Microsoft Entra admin center → App registrations → open the app ({client}) → Authentication → Advanced settings → **Allow public client flows** → Yes → Save.",
+			"Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → Authentication → Advanced settings → **Allow public client flows** → Yes → Save.",
 			"For interactive browser sign-in also add the platform **Mobile and desktop applications** with the redirect URI http://localhost.",
 			"If you meant to sign in as the app itself (client credentials), choose that flow and enter the client secret instead.",
 		},
@@ -157,9 +169,9 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 	{
 		id:    "certificate-not-registered",
 		title: "The certificate is not registered on the app",
-		cause: "The app signed its sign-in request with a certificate whose thumbprint Entra ID does not find on the app registration. The certificate was never uploaded, was uploaded to another app, was replaced, or the wrong certificate (or key) is being used.",
+		cause: "The app signed its sign-in request with a certificate whose thumbprint Entra ID does not find on the app registration, or the certificate could not be validated. It was never uploaded, was uploaded to another app, was replaced, or the wrong certificate (or key) is being used.",
 		fix: []string{
-			"Microsoft Entra admin center → App registrations → open the app ({client}) → Certificates & secrets → Certificates: compare the **Thumbprint** with the certificate you use.",
+			"Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → Certificates & secrets → Certificates: compare the **Thumbprint** with the certificate you use.",
 			"Upload the public part (.cer, .pem or .crt) of the certificate you sign with, or point the tool at the certificate that is listed.",
 			"Check the certificate's validity dates; an expired or not-yet-valid certificate is refused too.",
 		},
@@ -168,7 +180,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 	{
 		id:    "clock-skew",
 		title: "The computer's clock is wrong",
-		cause: "A signed value — usually the client assertion made from a certificate, sometimes a token — carries start and expiry times. Entra ID compared them with its own clock and found them outside the allowed window, which almost always means this computer's clock or time zone is off by several minutes.",
+		cause: "A signed value — usually the client assertion made from a certificate, sometimes a token or a request — carries start and expiry times. The server compared them with its own clock and found them outside the allowed window, which almost always means a clock or time zone is off by several minutes.",
 		fix: []string{
 			"Turn on automatic time synchronisation (Windows: Settings → Time & language → Set time automatically → Sync now; Linux: `timedatectl set-ntp true`).",
 			"Check the time zone as well: a correct local time with the wrong zone is a wrong UTC time.",
@@ -179,10 +191,10 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 	{
 		id:    "redirect-uri-mismatch",
 		title: "The redirect URI is not registered",
-		cause: "During browser sign-in Entra ID sends the result back to a redirect URI. The one in the request is not registered on the app for the right platform; it must match exactly, including scheme, host, port, path and trailing slash.",
+		cause: "During browser sign-in Entra ID sends the result back to a redirect URI. The one in the request is missing or not registered on the app for the right platform; it must match exactly, including scheme, host, port, path and trailing slash.",
 		fix: []string{
 			"Look at the URI named in the error message and copy it exactly.",
-			"Microsoft Entra admin center → App registrations → open the app ({client}) → Authentication → Add a platform → choose **Mobile and desktop applications** for this tool (http://localhost) or **Web** for a web redirect → add the URI → Save.",
+			"Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → Authentication → Add a platform → choose **Mobile and desktop applications** for this tool (http://localhost) or **Web** for a web redirect → add the URI → Save.",
 			"Make sure the URI is under the right platform: a Web redirect does not work for a public desktop flow and the other way round.",
 		},
 		links: []linkSpec{lnkAuthentication, docRedirectURI},
@@ -194,7 +206,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		fix: []string{
 			"Client credentials (app-only): use the scope {default} and nothing else.",
 			"Delegated (a user signs in): use {resource}/IMAP.AccessAsUser.All, {resource}/POP.AccessAsUser.All or {resource}/SMTP.Send as needed, plus offline_access.",
-			"Microsoft Graph needs its own token: request https://graph.microsoft.com/.default (app-only) or Graph scopes separately, never in the same request as Exchange scopes.",
+			"Microsoft Graph needs its own token: request {graph}/.default (app-only) or Graph scopes separately, never in the same request as Exchange scopes.",
 		},
 		links: []linkSpec{lnkAPIPermissions, docScopes},
 	},
@@ -214,7 +226,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		title: "The permission is not on the app's API permissions list",
 		cause: "The app asked for access to an API that its API permissions list does not mention. Entra ID only grants what the app registration declares, so the permission must be added there (and consented) first.",
 		fix: []string{
-			"Microsoft Entra admin center → App registrations → open the app ({client}) → API permissions → Add a permission → **APIs my organization uses** → search **Office 365 Exchange Online**.",
+			"Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → API permissions → Add a permission → **APIs my organization uses** → search **Office 365 Exchange Online**.",
 			"Choose **Application permissions** → {role} for app-only access, or **Delegated permissions** → {scope} for a signed-in user → Add permissions.",
 			"Click **Grant admin consent for** your organization and wait until the Status column shows a green tick.",
 		},
@@ -225,7 +237,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		title: "Nobody has consented to the app's permissions",
 		cause: "The app is allowed to ask for these permissions, but neither the user nor an administrator has agreed (consented) to them yet, and this sign-in could not show a consent page.",
 		fix: []string{
-			"An administrator opens the admin consent link below and accepts, or: App registrations → open the app ({client}) → API permissions → **Grant admin consent**.",
+			"An administrator opens the admin consent link below and accepts, or: Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → API permissions → **Grant admin consent**.",
 			"Alternatively sign in once interactively as the user and accept the consent page.",
 			"Run the test again; consent takes effect within a minute or two.",
 		},
@@ -233,14 +245,16 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 	},
 	{
 		id:    "admin-consent-required",
-		title: "An administrator must approve the app",
-		cause: "The requested permissions can only be granted by an administrator — all application permissions such as {role} are like that — or the organization does not let users consent to apps at all.",
+		title: "An administrator must approve the app's permissions",
+		cause: "The permissions need an administrator's consent — every application permission such as {role} does — or the organization does not let users consent to apps at all. When the app signs in as itself, a token with no roles at all means no application permission has been admin-consented yet.",
 		fix: []string{
 			"Ask a Global Administrator, Privileged Role Administrator or Cloud Application Administrator to open the admin consent link below and accept.",
-			"Or: Microsoft Entra admin center → App registrations → open the app ({client}) → API permissions → **Grant admin consent for** your organization.",
+			"Or: Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → API permissions → **Grant admin consent for** your organization, and check that the Status column shows Granted for {role}.",
 			"If your organization uses the admin consent workflow, submit the request and wait for approval.",
+			stepRBAC,
 		},
-		links: []linkSpec{lnkAdminConsent, lnkAPIPermissions, docConsent},
+		links:  []linkSpec{lnkAdminConsent, lnkAPIPermissions, docConsent, docAppRBAC},
+		script: psTestRBAC,
 	},
 	{
 		id:    "consent-declined",
@@ -257,7 +271,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		title: "The user is not assigned to the app",
 		cause: "The app's Enterprise application has **Assignment required** turned on, and the signed-in user ({user}) is neither assigned directly nor through a group.",
 		fix: []string{
-			"Microsoft Entra admin center → Enterprise applications → search for {client} → Users and groups → Add user/group → pick {user} → Assign.",
+			"Microsoft Entra admin center ({entra}) → Enterprise applications → search for {client} → Users and groups → Add user/group → pick {user} → Assign.",
 			"Or, if every user may use the app: Enterprise applications → the app → Properties → **Assignment required?** → No → Save.",
 		},
 		links: []linkSpec{lnkEnterprise, docAssignment},
@@ -265,11 +279,11 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 	{
 		id:    "credentials-invalid",
 		title: "Wrong user name or password",
-		cause: "Entra ID could not verify the user name and password sent with the user name + password flow. Check for a typo, an old password, or a sign-in name that differs from the mail address.",
+		cause: "The user name and password were not accepted. Check for a typo, an old password, or a sign-in name that differs from the mail address. Microsoft no longer develops the user name + password (ROPC) flow further and recommends against it: it cannot do MFA and fails for many accounts.",
 		fix: []string{
-			"Sign in to https://myaccount.microsoft.com with the same user name and password to confirm they work.",
+			"Sign in at {userportal} with the same user name and password to confirm they work.",
 			"Use the user principal name (UPN) shown under Microsoft Entra ID → Users → the user → User principal name; it can differ from the mail address.",
-			"Prefer the interactive browser or device code flow: the user name + password flow is deprecated and cannot do MFA.",
+			"Prefer the interactive browser or device code flow: the user name + password flow is deprecated by Microsoft and cannot do MFA.",
 		},
 		links: []linkSpec{lnkUsers, docROPC},
 	},
@@ -290,17 +304,18 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		fix: []string{
 			"Use the interactive browser or device code flow so the user can complete MFA.",
 			"For an unattended service use app-only access (client credentials with {role}), which is not subject to user MFA.",
-			"If the user has not registered any MFA method yet, sign in once at https://aka.ms/mysecurityinfo.",
+			"If the user has not registered any MFA method yet, sign in once at {securityinfo}.",
 		},
 		links: []linkSpec{lnkCAPolicies, lnkSignInLogs, docMFA},
 	},
 	{
 		id:    "conditional-access-blocked",
-		title: "A Conditional Access policy blocked the sign-in",
-		cause: "A Conditional Access policy (or Security defaults) refused to issue a token for this sign-in — for example because of the location, the device, the app, or legacy authentication. The sign-in log names the policy.",
+		title: "A Conditional Access policy or security defaults blocked the sign-in",
+		cause: "A Conditional Access policy (or Security defaults) refused to let this sign-in through — for example because of the location, the device, the app, or legacy authentication. Exchange reports the same thing on SMTP as 535 5.7.139 \"the request did not meet the criteria\". The sign-in log names the policy.",
 		fix: []string{
-			"Microsoft Entra admin center → Sign-in logs → open the failed sign-in → **Conditional Access** tab: note the policy with result Failure.",
+			"Microsoft Entra admin center ({entra}) → Sign-in logs → open the failed sign-in → **Conditional Access** tab: note the policy with result Failure.",
 			"Ask the administrator to exclude this app or account from that policy, or run the test from a location and device the policy allows.",
+			"Security defaults block legacy (password) authentication outright; use OAuth instead of a password.",
 		},
 		links: []linkSpec{lnkSignInLogs, lnkCAPolicies, docCA},
 	},
@@ -309,7 +324,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		title: "The user does not exist in this tenant",
 		cause: "The sign-in name was not found in the tenant. It may be mistyped, belong to another organization, or be a mail alias instead of the user principal name.",
 		fix: []string{
-			"Microsoft Entra admin center → Users: search for {user} and copy the **User principal name**.",
+			"Microsoft Entra admin center ({entra}) → Users: search for {user} and copy the **User principal name**.",
 			"If the user belongs to another organization, sign in to that tenant, or invite the user as a guest.",
 		},
 		links: []linkSpec{lnkUsers, docUsers},
@@ -320,7 +335,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		cause: "Too many sign-ins with a wrong password locked the account (smart lockout), or sign-ins from this address were blocked as suspicious. The lock lifts by itself after a while; repeated attempts extend it.",
 		fix: []string{
 			"Stop every program that still uses the old password, then wait at least a few minutes before trying again.",
-			"Microsoft Entra admin center → Sign-in logs → filter on error 50053 to see which device or address keeps failing.",
+			"Microsoft Entra admin center ({entra}) → Sign-in logs → filter on error 50053 to see which device or address keeps failing.",
 			"An administrator can reset the password to unlock the account sooner.",
 		},
 		links: []linkSpec{lnkSignInLogs, docLockout},
@@ -330,19 +345,19 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		title: "The account is disabled",
 		cause: "Sign-in is blocked for this user account, either in Microsoft Entra ID or in the on-premises Active Directory it is synchronised from.",
 		fix: []string{
-			"Microsoft 365 admin center → Active users → open the user → **Unblock sign-in**, or Microsoft Entra ID → Users → the user → Properties → Account enabled.",
+			"Microsoft 365 admin center ({m365}) → Active users → open the user → **Unblock sign-in**, or Microsoft Entra ID → Users → the user → Properties → Account enabled.",
 			"If the account is synchronised from Active Directory, enable it there and wait for the next sync.",
 		},
 		links: []linkSpec{lnkM365Users, lnkUsers, docUserProfile},
-		script: `Connect-MgGraph -Scopes 'User.ReadWrite.All'
+		script: `{mg} -Scopes 'User.ReadWrite.All'
 Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	},
 	{
 		id:    "password-expired",
-		title: "The user's password has expired",
-		cause: "The password has passed its expiry date. A non-interactive sign-in cannot change it, so it fails until the password is changed.",
+		title: "The user's password has expired or must be changed",
+		cause: "The password has passed its expiry date, or a policy demands a new one (account risk, Conditional Access, on-premises rules), or a password change did not complete. A non-interactive sign-in cannot change it, so it fails until the password is changed.",
 		fix: []string{
-			"Sign in to https://myaccount.microsoft.com as {user} and change the password, or ask an administrator to reset it.",
+			"Sign in at {userportal} as {user} and change the password, or ask an administrator to reset it.",
 			"Update the password wherever the tool or service stores it.",
 		},
 		links: []linkSpec{lnkUsers, docResetPassword},
@@ -350,18 +365,18 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "wrong-account-type",
 		title: "Wrong kind of account for this app",
-		cause: "The account type does not fit the app or the tenant: a personal Microsoft account (outlook.com, hotmail.com) was used where a work or school account is needed, or the reverse, or a user from another organization signed in to a tenant where they are not a guest.",
+		cause: "The account type does not fit the app or the tenant: a personal Microsoft account (outlook.com, hotmail.com) was used where a work or school account is needed, or the reverse, or a user from another organization signed in to a tenant where they are not (yet) a guest.",
 		fix: []string{
 			"Sign in with a work or school account of the tenant that owns the mailbox.",
-			"Microsoft Entra admin center → App registrations → open the app ({client}) → Authentication → **Supported account types**: pick the option that matches who signs in.",
-			"For a user of another organization, invite them as a guest first (Users → Invite external user).",
+			"Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → Authentication → **Supported account types**: pick the option that matches who signs in.",
+			"For a user of another organization, invite them as a guest first (Users → Invite external user) and make sure they accept the invitation.",
 		},
 		links: []linkSpec{lnkAuthentication, docAccountTypes},
 	},
 	{
 		id:    "grant-invalid",
 		title: "The authorization code or refresh token is not valid",
-		cause: "The code or refresh token sent to Entra ID was rejected: it was already used, is expired, was cut short while copying, was changed in case or encoding, or was issued to another app or redirect URI.",
+		cause: "The code or refresh token sent to Entra ID was rejected: it was already used, is expired, was cut short while copying, was changed in case or encoding, or was issued to another app, tenant or redirect URI.",
 		fix: []string{
 			"Start the sign-in again and use the new code at once; each code works only once and only for a few minutes.",
 			"When pasting the returned URL or code, copy it completely, without line breaks or changes.",
@@ -372,7 +387,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "refresh-token-expired",
 		title: "The saved sign-in has expired",
-		cause: "The stored refresh token can no longer be used: it was unused for too long (90 days by default), it was revoked after a password change or by an administrator, or a Conditional Access sign-in frequency limit was reached.",
+		cause: "The stored refresh token or session can no longer be used: it was unused for too long (90 days by default), it was revoked after a password change or by an administrator, or a Conditional Access sign-in frequency limit was reached.",
 		fix: []string{
 			"Sign in again interactively to get a new refresh token.",
 			"For unattended services that must not expire, use app-only access (client credentials) instead of a user's token.",
@@ -383,7 +398,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "request-malformed",
 		title: "The token request is malformed",
-		cause: "Entra ID could not understand the token request: a required field was missing or empty, a value was not valid, or the request used the wrong HTTP method or content type. With this tool it usually means a field was left empty.",
+		cause: "Entra ID could not understand the request: a required field was missing or empty, a value was not valid, or the request used the wrong HTTP method, grant type or content type. With this tool it usually means a field was left empty.",
 		fix: []string{
 			"Check that Tenant, Client ID and the flow's other fields are filled in and contain no stray spaces or line breaks.",
 			"If you call the token endpoint yourself, POST form-encoded data (application/x-www-form-urlencoded) to https://{authority}/{tenant}/oauth2/v2.0/token.",
@@ -393,25 +408,81 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "client-service-principal-missing",
 		title: "The app has no enterprise application (service principal) in this tenant",
-		cause: "Microsoft Entra ID knows the app registration {client}, but this tenant holds no service principal (enterprise application) for it, and since March 2026 Entra issues no token to such an app (AADSTS7000229). It happens when a multitenant app registered in another tenant was never consented to here, when the enterprise application was deleted, or when the app registration was created by a script that did not create its service principal.",
+		cause: "Microsoft Entra ID knows the app registration {client}, but this tenant holds no service principal (enterprise application) for it, and since March 2026 Entra issues no token to such an app (AADSTS7000229); Microsoft Graph reports the same as Authorization_IdentityNotFound. It happens when a multitenant app registered in another tenant was never consented to here, when the enterprise application was deleted, or when the app registration was created by a script that did not create its service principal.",
 		fix: []string{
 			"Grant admin consent for the app in this tenant (link below, as a Global or Privileged Role Administrator): consenting creates the service principal.",
 			"Or create the service principal yourself with Microsoft Graph PowerShell (script below), then grant admin consent for the API permissions the app needs.",
-			"Check the result: Microsoft Entra admin center → Enterprise applications → search for {client}; the app must be listed and enabled.",
+			"Check the result: Microsoft Entra admin center ({entra}) → Enterprise applications → search for {client}; the app must be listed and enabled.",
 		},
-		links:  []linkSpec{lnkAdminConsent, lnkEnterprise, docAppObjects},
-		script: "Connect-MgGraph -Scopes 'Application.ReadWrite.All'\nNew-MgServicePrincipal -AppId '{client}'\nGet-MgServicePrincipal -Filter \"appId eq '{client}'\" | Format-List DisplayName, AppId, Id, AccountEnabled",
+		links:  []linkSpec{lnkAdminConsent, lnkEnterprise, docSPsMissing, docAppObjects},
+		script: "{mg} -Scopes 'Application.ReadWrite.All'\nNew-MgServicePrincipal -AppId '{client}'\nGet-MgServicePrincipal -Filter \"appId eq '{client}'\" | Format-List DisplayName, AppId, Id, AccountEnabled",
 	},
 	{
 		id:    "tenant-blocked",
-		title: "Microsoft has blocked this tenant or the resource for it",
-		cause: "Microsoft Entra ID refused the request because the tenant, or the resource for this tenant, is blocked or disabled on Microsoft's side (for example AADSTS5000224). Typical reasons are an expired or cancelled subscription, a tenant being deleted, or a block Microsoft applied for suspected abuse. Nothing in the app registration can change this.",
+		title: "Microsoft has blocked this tenant, account or resource",
+		cause: "Microsoft refused the request because the tenant, the resource for this tenant, or this account's sending is blocked on Microsoft's side: for example AADSTS5000224 (tenant disabled or being deleted), or Exchange Online's 5.7.708/5.7.750 (tenant blocked from sending) and 5.1.8 (a user restricted after sending spam). Typical reasons are an expired or cancelled subscription, a tenant being deleted, a compromised account, or a block for suspected abuse. Nothing in the app registration can change this.",
 		fix: []string{
-			"Microsoft 365 admin center → Billing → Your products: check that the subscriptions are active and not expired or disabled.",
+			"Microsoft 365 admin center ({m365}) → Billing → Your products: check that the subscriptions are active and not expired or disabled.",
+			"If one user was restricted from sending, secure the account (reset the password, review sign-ins and inbox rules), then release it in the Microsoft Defender portal under Restricted entities.",
 			"Microsoft 365 admin center → Health → Service health and Message center: look for a notice about the tenant.",
-			"If the subscriptions are active, open a support request with Microsoft (Microsoft 365 admin center → Support → New service request); only Microsoft can lift a block.",
+			"If the subscriptions are active, open a support request with Microsoft (Microsoft 365 admin center → Support → New service request); only Microsoft can lift a tenant block.",
 		},
-		links: []linkSpec{lnkM365Subscriptions, lnkServiceHealth, lnkM365Support},
+		links: []linkSpec{lnkM365Subscriptions, lnkServiceHealth, lnkM365Support, docNDR},
+	},
+	{
+		id:    "interaction-required",
+		title: "The sign-in needs the user at a browser",
+		cause: "Entra ID wants the user to do something on its sign-in page — pick or confirm the account, answer \"Stay signed in?\", accept single sign-on for the app, register security information — and this sign-in had no page to show it on: a user name + password sign-in, a silent token renewal, or a request with prompt=none.",
+		fix: []string{
+			"Run the test with the interactive browser or device code flow and finish the sign-in on the page.",
+			"For an unattended service use app-only access (client credentials), which never needs a user.",
+			"If it repeats after a browser sign-in, the sign-in log shows which step was interrupted.",
+		},
+		links: []linkSpec{lnkSignInLogs, docMSALErrors},
+	},
+	{
+		id:    "federation-failed",
+		title: "The organization's own sign-in service failed",
+		cause: "The account does not sign in at Microsoft directly but through the organization's own identity service — AD FS or another federated identity provider, the pass-through authentication agent, or Seamless single sign-on with Kerberos — and that service failed or refused the sign-in. The problem is on the organization's side, not in the app registration.",
+		fix: []string{
+			"Try the same account in a browser sign-in; if it fails there too, pass the error and its time to the team that runs the identity provider or the authentication agents.",
+			"Pass-through authentication: Microsoft Entra admin center ({entra}) → Entra Connect → check that the authentication agents are active.",
+			"For tests, a cloud-only account in your .onmicrosoft.com domain avoids the federated service.",
+		},
+		links: []linkSpec{lnkSignInLogs, docAuthnMethods, docPTA},
+	},
+	{
+		id:    "app-config-invalid",
+		title: "The app's sign-in configuration is wrong",
+		cause: "Entra ID refused the request because of how the app itself is set up: a response type or token type that is not enabled, a SAML or claims-mapping setting, a missing signing key, or a Microsoft first-party app ID used for something it is not allowed to do. It is fixed in the app registration (or by its developer), not by the user.",
+		fix: []string{
+			"Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → Authentication and Token configuration: compare the settings with what the error message names.",
+			"If the app is someone else's product, send them the error code and message; the setting is theirs to change.",
+			"For mail access the app needs no SAML, implicit grant or claims mapping: a plain registration with the API permissions for {proto} is enough.",
+		},
+		links: []linkSpec{lnkAuthentication, docAppManifest, docErrorCodes},
+	},
+	{
+		id:    "device-auth-failed",
+		title: "The device could not prove its identity",
+		cause: "The sign-in needed the device's own identity — a registered or joined device, its Windows Hello key or its primary refresh token — and it was missing, disabled or not valid. Conditional Access policies that require a registered device cause this, as does a device that was deleted or disabled in the directory.",
+		fix: []string{
+			"On Windows run `dsregcmd /status` and check AzureAdJoined or WorkplaceJoined, and AzureAdPrt.",
+			"Microsoft Entra admin center ({entra}) → Devices → All devices: make sure the device is listed and enabled.",
+			"Run the test from a device that meets the policy, or use app-only access for an unattended service.",
+		},
+		links: []linkSpec{lnkSignInLogs, lnkCAPolicies, docDevices},
+	},
+	{
+		id:    "tenant-restricted",
+		title: "Tenant restrictions or a cross-tenant policy block this tenant",
+		cause: "Access to this tenant was refused by a rule outside the app: a company proxy that adds tenant-restriction headers (Restrict-Access-To-Tenant) only lets people sign in to the tenants on its list, or a cross-tenant access policy — of the user's home tenant or of this one — does not allow the access. Browsers behind the same proxy fail the same way.",
+		fix: []string{
+			"Ask the network team whether the proxy inserts tenant-restriction headers and whether tenant {tenant} is on its allowed list.",
+			"For cross-tenant policies: Microsoft Entra admin center ({entra}) → External Identities → Cross-tenant access settings, in the user's home tenant and in this one.",
+			"Run the test from a network without the proxy to confirm.",
+		},
+		links: []linkSpec{lnkSignInLogs, docTenantRestr, docCrossTenant},
 	},
 
 	// --- Network -----------------------------------------------------------
@@ -420,20 +491,20 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		title: "The server could not be reached",
 		cause: "The connection did not get through: the host name did not resolve, the connection was refused or timed out, or a firewall or proxy reset it. The problem is on the network path, not in the Microsoft 365 configuration.",
 		fix: []string{
-			"Check the host name and port (outlook.office365.com 993 for IMAP, 995 for POP, smtp.office365.com 587 for SMTP, {authority} 443 for sign-in).",
-			"Test from the same machine: `Test-NetConnection outlook.office365.com -Port 993` (Windows) or `nc -vz outlook.office365.com 993`.",
-			"Ask the network team to allow outbound traffic to the Microsoft 365 endpoints, and configure the proxy if one is required.",
+			"Check the host name and port ({imaphost} 993 for IMAP, {pophost} 995 for POP, {smtphost} 587 for SMTP, {authority} 443 for sign-in).",
+			"Test from the same machine: `Test-NetConnection {imaphost} -Port 993` (Windows) or `nc -vz {imaphost} 993`.",
+			"Ask the network team to allow outbound traffic to the Microsoft 365 endpoints of {cloud} (link below), and configure the proxy if one is required.",
 		},
-		links: []linkSpec{docM365Endpoints},
+		links: []linkSpec{lnkEndpoints},
 	},
 	{
 		id:    "wrong-port",
 		title: "Wrong port or wrong encryption mode",
-		cause: "The connection opened, but the expected greeting or TLS handshake never came. This happens when TLS is started on a port that expects plain text first (STARTTLS), or the other way round: IMAP 993 and POP 995 use TLS from the start, SMTP 587 starts plain and switches with STARTTLS.",
+		cause: "The connection opened, but the expected greeting or TLS handshake never came, or the server wants encryption first. This happens when TLS is started on a port that expects plain text first (STARTTLS), or the other way round: IMAP 993 and POP 995 use TLS from the start, SMTP 587 starts plain and switches with STARTTLS.",
 		fix: []string{
-			"IMAP: outlook.office365.com port 993 with TLS (SSL/TLS, implicit).",
-			"POP: outlook.office365.com port 995 with TLS (SSL/TLS, implicit).",
-			"SMTP: smtp.office365.com port 587 with STARTTLS — not implicit TLS.",
+			"IMAP: {imaphost} port 993 with TLS (SSL/TLS, implicit).",
+			"POP: {pophost} port 995 with TLS (SSL/TLS, implicit).",
+			"SMTP: {smtphost} port 587 with STARTTLS — not implicit TLS.",
 			"If the settings are right, a proxy or security device may be answering instead of Microsoft 365.",
 		},
 		links: []linkSpec{docPopImap, docSMTPAuth},
@@ -444,21 +515,21 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		cause: "The certificate the server presented was not trusted for this host. On company networks this usually means a TLS inspection proxy replaces Microsoft's certificate with its own, whose root is not installed here. It can also be a missing root certificate, an outdated certificate store, a wrong host name or a badly wrong clock.",
 		fix: []string{
 			"Look at the certificate's issuer in the run details: Microsoft 365 certificates chain to DigiCert or Microsoft roots.",
-			"If a company proxy issued it, install its root certificate in the system store, or ask for outlook.office365.com, smtp.office365.com and {authority} to be excluded from inspection.",
+			"If a company proxy issued it, install its root certificate in the system store, or ask for {imaphost}, {smtphost} and {authority} to be excluded from inspection.",
 			"Update the operating system's root certificates and check the system clock.",
 		},
-		links: []linkSpec{docM365Endpoints},
+		links: []linkSpec{lnkEndpoints},
 	},
 	{
 		id:    "tls-version",
 		title: "The TLS version or cipher was refused",
-		cause: "Client and server could not agree on a TLS version or cipher suite. Microsoft 365 requires TLS 1.2 or later; old systems, old libraries or a policy that limits TLS versions fail here.",
+		cause: "Client and server could not agree on a TLS version or cipher suite. Microsoft 365 requires TLS 1.2 or later: Entra ID refuses TLS 1.0/1.1 and 3DES (AADSTS1002016), SMTP AUTH answers 421 4.7.66, and Exchange Online retires TLS 1.0 and 1.1 for POP3 and IMAP4 between 1 July and 31 December 2026. Old systems, old libraries, a policy that limits TLS versions, or a proxy that speaks only old TLS fail here.",
 		fix: []string{
-			"Allow TLS 1.2 (and 1.3) on this machine and in the program's settings; on older Windows enable TLS 1.2 for .NET (SchUseStrongCrypto).",
-			"Update the operating system or the TLS library.",
-			"If a proxy is in the path, check that it supports TLS 1.2 towards Microsoft 365.",
+			"Allow TLS 1.2 (and 1.3) on this machine and in the program's settings; on older Windows and .NET Framework enable TLS 1.2 for .NET (SchUseStrongCrypto) and in SChannel.",
+			"Update the operating system, the mail library or the TLS library.",
+			"If a proxy or security device is in the path, check that it supports TLS 1.2 towards Microsoft 365.",
 		},
-		links: []linkSpec{docTLS},
+		links: []linkSpec{docTLS, docTLSSMTP},
 	},
 	{
 		id:    "proxy-auth-required",
@@ -466,22 +537,22 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		cause: "An HTTP proxy between this computer and Microsoft 365 answered 407 Proxy Authentication Required, or refused to open a tunnel (CONNECT) to the server. Browsers on managed desktops often sign in to such a proxy silently with the Windows account, which is why the portal works while this program does not.",
 		fix: []string{
 			"Ask the network team which proxy this computer must use and whether it requires authentication (Basic, NTLM or Negotiate).",
-			"Ask them to allow the Microsoft 365 sign-in, mail and Graph endpoints for this computer without proxy authentication (they are listed in Microsoft's endpoint list, link below), or to allow IMAP (993), POP3 (995) and SMTP (587) through the proxy.",
+			"Ask them to allow the Microsoft 365 sign-in, mail and Graph endpoints of {cloud} for this computer without proxy authentication (they are listed in Microsoft's endpoint list, link below), or to allow IMAP (993), POP3 (995) and SMTP (587) through the proxy.",
 			"Run the test again from a network without the proxy to confirm that the proxy is the cause.",
 		},
-		links: []linkSpec{docM365Endpoints},
+		links: []linkSpec{lnkEndpoints},
 	},
 
 	// --- Mailbox -----------------------------------------------------------
 	{
 		id:    "mailbox-auth-rejected",
-		title: "The mail server rejected the token",
-		cause: "Sign-in to Entra ID worked, but Exchange Online refused the token for {proto} without giving a reason. The usual causes, most likely first: (1) the token is for the wrong resource — it must be for {resource}, not Microsoft Graph; (2) the token lacks the permission — app-only tokens need the role {role} in \"roles\", delegated tokens the scope {scope} in \"scp\"; (3) for app-only access Exchange has no service principal for the app, or it was created with the App registration's Object ID instead of the Enterprise application's; (4) the app or user has no FullAccess permission on {mailbox}; (5) {proto} is disabled for the mailbox; (6) a change made in the last 30 minutes has not reached Exchange yet.",
+		title: "The mail server rejected the sign-in",
+		cause: "Exchange Online refused the token (or the password) for {proto} without giving a reason. The usual causes, most likely first: (1) the token is for the wrong resource — it must be for {resource}, not Microsoft Graph; (2) the token lacks the permission — app-only tokens need the role {role} in \"roles\" (for SMTP, Exchange RBAC for Applications can grant it instead), delegated tokens the scope {scope} in \"scp\"; (3) for app-only access Exchange has no service principal for the app, or it was created with the App registration's Object ID instead of the Enterprise application's; (4) the app or user has no FullAccess permission on {mailbox}; (5) {proto} is disabled for the mailbox; (6) a change made in the last 30 minutes has not reached Exchange yet.",
 		fix: []string{
 			"Check the token (the run shows its claims): aud must be {resource}, and roles must contain {role} (app-only) or scp must contain {scope} (delegated).",
-			"App-only: App registrations → open the app ({client}) → API permissions → Add a permission → APIs my organization uses → Office 365 Exchange Online → Application permissions → {role} → Grant admin consent.",
+			"App-only: Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → API permissions → Add a permission → APIs my organization uses → Office 365 Exchange Online → Application permissions → {role} → Grant admin consent.",
 			stepEnterpriseObjectID,
-			"App-only: in Exchange Online PowerShell register the service principal and give it FullAccess to {mailbox} (script below).",
+			"App-only: in Exchange Online PowerShell register the service principal and give it FullAccess to {mailbox} (script below). IMAP and POP have no RBAC for Applications roles, so FullAccess is always needed for them.",
 			"Make sure {proto} is enabled for the mailbox: `Set-CASMailbox -Identity {mailbox} {casflag}`.",
 			"Wait up to 30 minutes after any change, then test again.",
 		},
@@ -491,10 +562,10 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "token-audience-wrong",
 		title: "The token is for the wrong service",
-		cause: "The access token was issued for another resource than the one it was sent to. IMAP, POP and SMTP accept only tokens for {resource}; Microsoft Graph accepts only tokens for https://graph.microsoft.com. A Graph token sent to the mail server (or the reverse) is refused.",
+		cause: "The access token was issued for another resource than the one it was sent to. IMAP, POP and SMTP accept only tokens for {resource}; Microsoft Graph accepts only tokens for {graph}. A Graph token sent to the mail server (or the reverse) is refused.",
 		fix: []string{
 			"For IMAP, POP and SMTP request the scope {default} (app-only) or {resource}/{scope} (delegated).",
-			"For Microsoft Graph request https://graph.microsoft.com/.default or Graph scopes.",
+			"For Microsoft Graph request {graph}/.default or Graph scopes.",
 			"Get a separate token for each resource; one token never covers both.",
 		},
 		links: []linkSpec{lnkAPIPermissions, docMailOAuth},
@@ -502,9 +573,9 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "token-permission-missing",
 		title: "The token does not carry the {proto} permission",
-		cause: "The token is for the right service, but it does not contain the permission {proto} needs. An app-only token must list {role} in its \"roles\" claim; a delegated token must list {scope} in its \"scp\" claim. The permission is missing from the app registration, was added under the wrong API (Microsoft Graph instead of Office 365 Exchange Online) or as the wrong type, or admin consent was not granted.",
+		cause: "The token is for the right service, but it does not contain the permission {proto} needs. An app-only token must list {role} in its \"roles\" claim — except for SMTP when Exchange RBAC for Applications grants \"Application SMTP.SendAsApp\" instead; a delegated token must list {scope} in its \"scp\" claim. The permission is missing from the app registration, was added under the wrong API (Microsoft Graph instead of Office 365 Exchange Online) or as the wrong type, or admin consent was not granted.",
 		fix: []string{
-			"Microsoft Entra admin center → App registrations → open the app ({client}) → API permissions → Add a permission → **APIs my organization uses** → search **Office 365 Exchange Online** (not Microsoft Graph).",
+			"Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → API permissions → Add a permission → **APIs my organization uses** → search **Office 365 Exchange Online** (not Microsoft Graph).",
 			"App-only: **Application permissions** → {role}. Delegated: **Delegated permissions** → {scope}. Then Add permissions.",
 			"Click **Grant admin consent for** your organization and check the Status column shows Granted.",
 			"Get a new token (cached tokens keep the old claims) and test again.",
@@ -514,10 +585,10 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "exchange-service-principal-missing",
 		title: "Exchange does not know the app or it has no mailbox access",
-		cause: "The app-only token is correct, but Exchange Online also needs its own registration of the app (a service principal made with New-ServicePrincipal) and a mailbox permission for it. One of them is missing — or the service principal was created with the App registration's Object ID instead of the Enterprise application's Object ID, the most common mistake.",
+		cause: "The app-only token is correct, but Exchange Online also needs its own registration of the app (a service principal made with New-ServicePrincipal) and a mailbox permission for it: FullAccess on {mailbox} for IMAP and POP, which have no RBAC roles. One of them is missing — or the service principal was created with the App registration's Object ID instead of the Enterprise application's Object ID, the most common mistake.",
 		fix: []string{
 			stepEnterpriseObjectID,
-			"Connect to Exchange Online PowerShell as an Exchange administrator (`Connect-ExchangeOnline`).",
+			"Connect to Exchange Online PowerShell as an Exchange administrator (`{exo}`).",
 			"If `Get-ServicePrincipal` shows the app with a different ObjectId, remove it with `Remove-ServicePrincipal` and create it again with the Enterprise application's Object ID.",
 			"Register the app and give it FullAccess to {mailbox} with the script below.",
 			"Wait up to 30 minutes for the change to reach every Exchange server, then test again.",
@@ -528,7 +599,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "token-malformed",
 		title: "What was sent is not a usable access token",
-		cause: "The value sent as the token is empty, cut short, wrapped in quotes or has \"Bearer \" twice in front of it, so the server cannot even read it. This is a problem in how the token is passed on, not in the Entra ID configuration.",
+		cause: "The value sent as the token is empty, cut short, wrapped in quotes, has \"Bearer \" twice in front of it or failed validation, so the server cannot use it. This is a problem in how the token is passed on, not in the Entra ID configuration.",
 		fix: []string{
 			"Send the raw access token only: the XOAUTH2 string is \"user={mailbox}^Aauth=Bearer TOKEN^A^A\", so the token itself must not start with \"Bearer\".",
 			"Check that the token is not empty, has three dot-separated parts and was not truncated by a length limit or a line break.",
@@ -549,9 +620,9 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	{
 		id:    "mailbox-not-connected",
 		title: "Signed in, but the mailbox could not be opened",
-		cause: "Exchange accepted the token but could not open the mailbox named in the XOAUTH2 user= field ({mailbox}). Causes: the user= value is not the mailbox's primary address; the app or signed-in user has no FullAccess permission on that (shared) mailbox; {proto} is disabled for the mailbox; or the mailbox has no Exchange Online licence.",
+		cause: "Exchange accepted the sign-in but could not open the mailbox named in the XOAUTH2 user= field ({mailbox}). Causes: the user= value is not the mailbox's primary address; the app or signed-in user has no FullAccess permission on that (shared) mailbox; {proto} is disabled for the mailbox; or the mailbox has no Exchange Online licence.",
 		fix: []string{
-			"Put the mailbox's primary SMTP address in the user= field (Exchange admin center → Mailboxes → the mailbox → Email addresses).",
+			"Put the mailbox's primary SMTP address in the user= field (Exchange admin center ({eac}) → Mailboxes → the mailbox → Email addresses).",
 			"Give access: app-only — `Add-MailboxPermission -Identity {mailbox} -User $sp.Id -AccessRights FullAccess` where $sp.Id is the Enterprise application's Object ID (see the script); delegated — give {user} FullAccess to {mailbox}.",
 			"Enable the protocol: `Set-CASMailbox -Identity {mailbox} {casflag}`.",
 			"Check that the mailbox is licensed (user mailboxes) or is a shared mailbox; shared mailboxes need no licence.",
@@ -559,7 +630,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		},
 		links: []linkSpec{lnkEXOMailboxes, lnkEnterprise, docMailOAuth},
 		script: psFindSP + `
-Connect-ExchangeOnline
+{exo}
 Get-Mailbox -Identity '{mailbox}' | Format-List PrimarySmtpAddress, RecipientTypeDetails
 Get-MailboxPermission -Identity '{mailbox}' | Format-Table User, AccessRights
 # App-only access:
@@ -571,39 +642,40 @@ Set-CASMailbox -Identity '{mailbox}' {casflag}`,
 	{
 		id:    "mailbox-not-found",
 		title: "No Exchange Online mailbox for this address",
-		cause: "Exchange Online has no mailbox for {mailbox}: the user has no Exchange Online licence, the mailbox is still on-premises, it was deleted, or the address is an alias or a guest account rather than a mailbox's primary address.",
+		cause: "Exchange Online has no mailbox for the address ({mailbox}): the user has no Exchange Online licence, the mailbox is still on-premises, it was deleted, or the address is an alias or a guest account rather than a mailbox's primary address.",
 		fix: []string{
-			"Exchange admin center → Mailboxes: search for the address and note its primary SMTP address and type.",
-			"Microsoft 365 admin center → Active users → the user → Licenses and apps: assign a licence that includes Exchange Online, then wait for the mailbox to be created.",
+			"Exchange admin center ({eac}) → Mailboxes: search for the address and note its primary SMTP address and type.",
+			"Microsoft 365 admin center ({m365}) → Active users → the user → Licenses and apps: assign a licence that includes Exchange Online, then wait for the mailbox to be created.",
 			"On-premises mailboxes must be migrated to Exchange Online before IMAP, POP, SMTP or Graph OAuth work against Microsoft 365.",
 		},
 		links: []linkSpec{lnkEXOMailboxes, lnkM365Users, docGraphMail},
-		script: `Connect-ExchangeOnline
+		script: `{exo}
 Get-EXOMailbox -Identity '{mailbox}' | Format-List PrimarySmtpAddress, RecipientTypeDetails`,
 	},
 	{
 		id:    "basic-auth-disabled",
 		title: "Password sign-in (basic authentication) is turned off",
-		cause: "The login used a user name and password (or an app password). Exchange Online no longer accepts basic authentication for IMAP and POP, and SMTP AUTH with a password is being retired too; only OAuth tokens work.",
+		cause: "The login used a user name and password (or an app password) and the server no longer accepts that. Exchange Online turned basic authentication off for IMAP and POP in 2022. For SMTP AUTH it keeps working until the end of December 2026 where it is enabled; then Microsoft disables it by default in existing tenants (an administrator can turn it back on for now), tenants created after that never have it, and the final removal date is to be announced in the second half of 2027 — after that every password login answers 550 5.7.30 \"Basic authentication is not supported for Client Submission\". Outlook.com stopped accepting passwords and app passwords from mail apps on 16 September 2024. Gmail still accepts an app password on accounts with 2-Step Verification.",
 		fix: []string{
 			"Use OAuth: choose a sign-in flow in this tool (app-only with {role}, or a signed-in user with {scope}).",
 			"Make sure the client offers XOAUTH2 instead of LOGIN/PLAIN.",
+			"For a device that cannot do OAuth, plan a replacement (an OAuth-capable client, High Volume Email, or a relay connector) before SMTP AUTH with passwords is switched off.",
 		},
-		links: []linkSpec{lnkAPIPermissions, docBasicAuth, docMailOAuth},
+		links: []linkSpec{lnkAPIPermissions, docBasicAuth, docSMTPBasic, docMailOAuth},
 	},
 	{
 		id:    "smtp-auth-disabled",
 		title: "SMTP AUTH is turned off for the tenant or the mailbox",
-		cause: "Authenticated SMTP submission (SMTP AUTH on smtp.office365.com:587) is disabled — for the whole organization, for the mailbox {mailbox}, or both. Microsoft turns it off by default in new tenants. The mailbox setting wins over the organization setting when it is set.",
+		cause: "Authenticated SMTP submission (SMTP AUTH on {smtphost}:587) is disabled — for the whole organization, for the mailbox {mailbox}, or both. It is off by default for organizations created after January 2020. The mailbox setting wins over the organization setting when it is set. OAuth (XOAUTH2) needs SMTP AUTH enabled just like a password does.",
 		fix: []string{
 			"Check both settings in Exchange Online PowerShell (script below): `Get-TransportConfig` and `Get-CASMailbox -Identity {mailbox}`.",
 			"Enable it for this mailbox only (recommended): `Set-CASMailbox -Identity {mailbox} -SmtpClientAuthenticationDisabled $false`.",
-			"Or for the whole organization: `Set-TransportConfig -SmtpClientAuthenticationDisabled $false`, or in the Microsoft 365 admin center → Settings → Org settings → Modern authentication.",
-			"Security defaults block SMTP AUTH with passwords; OAuth (XOAUTH2) is still allowed once SMTP AUTH is enabled.",
+			"Or for the whole organization: Exchange admin center ({eac}) → Settings → Mail flow → clear **Turn off SMTP AUTH protocol for your organization** → Save, or `Set-TransportConfig -SmtpClientAuthenticationDisabled $false`.",
+			"Security defaults block SMTP AUTH with passwords; OAuth (XOAUTH2) still works once SMTP AUTH is enabled. Password logins to SMTP AUTH are disabled by default at the end of December 2026.",
 			"Wait up to an hour for the change to take effect.",
 		},
-		links: []linkSpec{lnkEXOMailboxes, docSMTPAuth},
-		script: `Connect-ExchangeOnline
+		links: []linkSpec{lnkEXOMailboxes, docSMTPAuth, docSMTPBasic},
+		script: `{exo}
 Get-TransportConfig | Format-List SmtpClientAuthenticationDisabled
 Get-CASMailbox -Identity '{mailbox}' | Format-List SmtpClientAuthenticationDisabled
 # Enable for this mailbox only (a mailbox value of $false overrides the organization setting):
@@ -631,7 +703,7 @@ Set-CASMailbox -Identity '{mailbox}' -SmtpClientAuthenticationDisabled $false
 			"For Send on Behalf use `Set-Mailbox -Identity $from -GrantSendOnBehalfTo {mailbox}` instead.",
 		},
 		links: []linkSpec{lnkEXOMailboxes, docSendAs},
-		script: `Connect-ExchangeOnline
+		script: `{exo}
 # -Identity is the address used in From; -Trustee is the mailbox that signs in.
 $from = Read-Host 'Address used in the From header'
 Add-RecipientPermission -Identity $from -Trustee '{mailbox}' -AccessRights SendAs -Confirm:$false
@@ -643,7 +715,7 @@ Get-RecipientPermission -Identity $from`,
 		cause: "The client offered an authentication mechanism the server does not accept here. Exchange Online offers XOAUTH2 (and LOGIN for SMTP) only after STARTTLS or on the TLS port; PLAIN is not accepted by its SMTP service, and before STARTTLS no AUTH is offered at all.",
 		fix: []string{
 			"Use XOAUTH2 with an OAuth token.",
-			"For SMTP connect to smtp.office365.com:587, run STARTTLS, send EHLO again, then AUTH XOAUTH2.",
+			"For SMTP connect to {smtphost}:587, run STARTTLS, send EHLO again, then AUTH XOAUTH2.",
 		},
 		links: []linkSpec{docMailOAuth, docSMTPAuth},
 	},
@@ -660,85 +732,90 @@ Get-RecipientPermission -Identity $from`,
 	},
 	{
 		id:    "server-temporary-error",
-		title: "Temporary server problem",
-		cause: "Exchange Online reported a temporary failure on its side. Nothing needs to change in your configuration; the same request usually works a little later.",
+		title: "A problem on the server's side",
+		cause: "Microsoft's service (Entra ID or Exchange Online) reported a failure on its side. Nothing needs to change in your configuration; the same request usually works a little later.",
 		fix: []string{
 			"Wait a minute and test again.",
-			"If it persists, check Microsoft 365 admin center → Health → Service health for Exchange Online incidents.",
+			"If it persists, check Microsoft 365 admin center ({m365}) → Health → Service health for incidents.",
 		},
 		links: []linkSpec{lnkServiceHealth, docMailOAuth},
 	},
 	{
 		id:    "throttled",
-		title: "Too many requests or connections",
-		cause: "Exchange Online or Microsoft Graph is limiting this app or mailbox because too many requests or simultaneous connections were made. The limit lifts by itself.",
+		title: "Too many requests, connections or messages",
+		cause: "Exchange Online, Microsoft Graph or Entra ID is limiting this app, user or mailbox because too many requests, simultaneous connections or messages were sent (for example Graph's ApplicationThrottled, SMTP's 432 4.3.2 STOREDRV concurrency limit, or a sending limit). The limit lifts by itself.",
 		fix: []string{
 			"Wait for the time given in Retry-After (Graph) or a few minutes, then retry.",
-			"Close idle connections; Exchange allows only a small number of simultaneous IMAP or POP connections per mailbox.",
-			"Spread bulk work over time and reuse one connection instead of opening many.",
+			"Close idle connections; Exchange allows only a small number of simultaneous IMAP, POP or SMTP connections per mailbox.",
+			"Spread bulk work over time and reuse one connection instead of opening many; for large internal mailings consider High Volume Email.",
 		},
-		links: []linkSpec{docGraphThrottle},
+		links: []linkSpec{docGraphThrottle, docEXOLimits},
 	},
 	{
 		id:    "message-too-large",
 		title: "The message is larger than a size limit allows",
-		cause: "The server refused the test message because it is larger than a limit: the mailbox's maximum send or receive size, the organization's limit, or the protocol's (for example SMTP 552 5.3.4, MapiExceptionMaxSubmissionExceeded, or Graph ErrorMessageSizeExceeded). Exchange Online's default for a mailbox is 35 MB, and encoding makes a message about a third larger than its attachments.",
+		cause: "The server refused the message because it is larger than a limit: the mailbox's maximum send or receive size, the organization's limit, or the protocol's (for example SMTP 552 5.3.4, MapiExceptionMaxSubmissionExceeded, or Graph ErrorMessageSizeExceeded), or the mailbox is over its storage quota. Exchange Online's default for a mailbox is 35 MB, and encoding makes a message about a third larger than its attachments.",
 		fix: []string{
 			"Check the mailbox's limits in Exchange Online PowerShell (script below): MaxSendSize and MaxReceiveSize.",
 			"Raise them if the product must send large messages (up to 150 MB in Exchange Online), or send smaller messages.",
 			"Remember the recipient's own limits: a message accepted here can still bounce at the recipient.",
 		},
 		links:  []linkSpec{lnkEXOMailboxes, docEXOLimits},
-		script: "Connect-ExchangeOnline\nGet-Mailbox -Identity '{mailbox}' | Format-List MaxSendSize, MaxReceiveSize\nSet-Mailbox -Identity '{mailbox}' -MaxSendSize 35MB -MaxReceiveSize 36MB",
+		script: "{exo}\nGet-Mailbox -Identity '{mailbox}' | Format-List MaxSendSize, MaxReceiveSize\nSet-Mailbox -Identity '{mailbox}' -MaxSendSize 35MB -MaxReceiveSize 36MB",
 	},
 	{
 		id:    "xoauth2-user-invalid",
 		title: "The mailbox address sent with the token is not accepted",
 		cause: "The server rejected the user= part of the XOAUTH2 or OAUTHBEARER login ({mailbox}): it is malformed (spaces, a display name, a missing domain), it is not a mailbox this server serves, or it is not allowed on this endpoint (for example an ordinary mailbox on the High Volume Email endpoint, which accepts only its own HVE accounts).",
 		fix: []string{
-			"Use the mailbox's primary SMTP address exactly, with nothing around it; check it in the Exchange admin center → Mailboxes (script below).",
+			"Use the mailbox's primary SMTP address exactly, with nothing around it; check it in the Exchange admin center ({eac}) → Mailboxes (script below).",
 			"For a shared mailbox, sign in as a user with Full Access and put the shared mailbox's address in the Mailbox field.",
-			"For High Volume Email (smtp-hve.office365.com), use an HVE account's address and make sure the app was given access to HVE.",
+			"{hvestep}",
 		},
-		links:  []linkSpec{lnkEXOMailboxes, docMailOAuth},
-		script: "Connect-ExchangeOnline\nGet-Recipient -Identity '{mailbox}' | Format-List PrimarySmtpAddress, RecipientTypeDetails, EmailAddresses",
+		links:  []linkSpec{lnkEXOMailboxes, docMailOAuth, docHVE},
+		script: "{exo}\nGet-Recipient -Identity '{mailbox}' | Format-List PrimarySmtpAddress, RecipientTypeDetails, EmailAddresses",
 	},
 	{
 		id:    "cae-challenge",
 		title: "The token was revoked by a policy or account change (claims challenge)",
-		cause: "The server refused a token that had not yet expired and asked for a new one with a claims challenge. With continuous access evaluation, Microsoft 365 learns at once when the user's password is reset, the account is disabled or its sessions are revoked, or when the request comes from a location a Conditional Access policy does not allow, and then rejects tokens issued before.",
+		cause: "The server refused a token that had not yet expired and asked for a new one with a claims challenge (insufficient_claims, TokenCreatedWithOutdatedPolicies). With continuous access evaluation, Microsoft 365 learns at once when the user's password is reset, the account is disabled or its sessions are revoked, or when the request comes from a location a Conditional Access policy does not allow, and then rejects tokens issued before.",
 		fix: []string{
 			"Get a new token: run the test again (for delegated flows, sign in again).",
 			"If it repeats at once, check the user's recent changes and the sign-in logs (link below) for a revoked session, a disabled account or a location policy.",
-			"Programs must handle the claims challenge: pass the claims from the WWW-Authenticate header to MSAL (WithClaims) when they get a new token.",
+			"Programs must handle the claims challenge: pass the claims from the WWW-Authenticate header to MSAL (WithClaims) when they get a new token, and declare the cp1 client capability.",
 		},
-		links: []linkSpec{lnkSignInLogs, docCAE},
+		links: []linkSpec{lnkSignInLogs, docCAE, docClaims},
 	},
 	{
 		id:    "graph-access-policy",
-		title: "An Exchange access policy blocks the app for this mailbox",
-		cause: "The app has the Microsoft Graph permission, but an Application Access Policy (or an RBAC for Applications scope) in Exchange Online limits which mailboxes it may open, and {mailbox} is not among them.",
+		title: "Exchange does not let this app open this mailbox",
+		cause: "Exchange Online limits which mailboxes the app may open, and {mailbox} is not among them. Today this is done with **RBAC for Applications**: a management role assignment (for example \"Application Mail.Read\" or \"Application Mail.Send\") with a management scope, checked by Exchange independently of the token's roles. Older tenants use an **Application Access Policy** (legacy; Microsoft says not to create new ones), which Graph reports as \"Access to OData is disabled: [RAOP]\". RBAC only adds access: a tenant-wide Entra permission (Mail.Send or Mail.Read in the token) still reaches every mailbox unless it is removed.",
 		fix: []string{
-			"Test the policy in Exchange Online PowerShell: `Test-ApplicationAccessPolicy -Identity {mailbox} -AppId {client}` (script below).",
-			"Add the mailbox to the mail-enabled security group the policy restricts to, or create a policy that grants it.",
-			"Wait up to an hour for policy changes to apply.",
+			"RBAC for Applications: run `Test-ServicePrincipalAuthorization -Identity {client} -Resource {mailbox}` (script below); if the assignment shows InScope False, add the mailbox to the management scope (or the group or administrative unit it filters on).",
+			"Legacy policy: `Test-ApplicationAccessPolicy -Identity {mailbox} -AppId {client}`; add the mailbox to the policy's mail-enabled security group, or move the app to RBAC for Applications and remove the old policy.",
+			"After moving to RBAC, remove the tenant-wide Graph permission from the app registration, or RBAC will not restrict anything.",
+			"Wait up to an hour for changes to apply.",
 		},
-		links: []linkSpec{lnkEXOMailboxes, docAccessPolicy},
-		script: `Connect-ExchangeOnline
+		links: []linkSpec{lnkEXOMailboxes, docAppRBAC, docAccessPolicy},
+		script: psTestRBAC + `
+# Legacy Application Access Policies:
 Get-ApplicationAccessPolicy | Where-Object AppId -eq '{client}' | Format-List
 Test-ApplicationAccessPolicy -Identity '{mailbox}' -AppId '{client}'
-# To allow only the members of a mail-enabled security group:
-# New-ApplicationAccessPolicy -AppId '{client}' -PolicyScopeGroupId 'mail-app-allowed@yourdomain' -AccessRight RestrictAccess -Description 'Mailboxes this app may open'`,
+# RBAC for Applications, limited to the members of a group (instead of a tenant-wide Entra permission):
+# New-ManagementScope -Name 'Mail app mailboxes' -RecipientRestrictionFilter "MemberOfGroup -eq 'CN=...'"
+# New-ManagementRoleAssignment -App '{client}' -Role 'Application Mail.Send' -CustomResourceScope 'Mail app mailboxes'`,
 	},
 	{
 		id:    "graph-permission-denied",
-		title: "Microsoft Graph refused the call for lack of permission",
-		cause: "The token does not carry a Microsoft Graph permission that allows this call. A common mix-up is adding a Delegated permission when the app signs in as itself (app-only needs Application permissions), or forgetting admin consent.",
+		title: "Nothing grants this app access to the mailbox data in Microsoft Graph",
+		cause: "Microsoft Graph refused the call for lack of permission. For mail, the permission can come from two places: a Microsoft Graph **application** permission in Entra ID (it appears in the token's roles, for example Mail.Read or Mail.Send), or an Exchange **RBAC for Applications** role assignment, which does not appear in the token. Neither covers this call for {mailbox}. Common mix-ups: a Delegated permission added where the app signs in as itself, admin consent not granted, or an RBAC assignment whose management scope leaves this mailbox out.",
 		fix: []string{
-			"Microsoft Entra admin center → App registrations → open the app ({client}) → API permissions → Add a permission → **Microsoft Graph** → **Application permissions** (app-only) or **Delegated permissions** (signed-in user) → Mail.Read, Mail.ReadWrite or Mail.Send as needed.",
-			"Click **Grant admin consent**, then get a new token.",
+			"First check Exchange's side: `Test-ServicePrincipalAuthorization -Identity {client} -Resource {mailbox}` (script below) shows the RBAC for Applications roles and whether the mailbox is in scope.",
+			"Or grant it in Entra ID: Microsoft Entra admin center ({entra}) → App registrations → open the app ({client}) → API permissions → Add a permission → **Microsoft Graph** → **Application permissions** (app-only) or **Delegated permissions** (signed-in user) → Mail.Read, Mail.ReadWrite or Mail.Send as needed → **Grant admin consent**, then get a new token.",
+			"To limit the app to some mailboxes, prefer RBAC for Applications (`New-ManagementRoleAssignment -App {client} -Role 'Application Mail.Send' -CustomResourceScope …`) over a tenant-wide Entra permission.",
 		},
-		links: []linkSpec{lnkAPIPermissions, lnkAdminConsent, docGraphPerms},
+		links:  []linkSpec{lnkAPIPermissions, lnkAdminConsent, docAppRBAC, docGraphPerms},
+		script: psTestRBAC,
 	},
 	{
 		id:    "graph-me-app-only",
@@ -761,6 +838,17 @@ Test-ApplicationAccessPolicy -Identity '{mailbox}' -AppId '{client}'
 		links: []linkSpec{docGraphSendMail},
 	},
 	{
+		id:    "recipient-restricted",
+		title: "The recipient's side does not accept this message from this sender",
+		cause: "The message was refused for who sent it, not for how it signed in: the recipient (a group, mailbox or public folder) accepts mail only from listed or internal senders, a mail flow rule or a block list rejects it, the sender's domain fails SPF or DMARC, or the sending IP address is blocked.",
+		fix: []string{
+			"Read the text after the code: it names the restriction (allowed-senders list, external senders, SPF, DMARC, block list).",
+			"For a group or mailbox in your own organization: Exchange admin center ({eac}) → the recipient → Delivery management / message approval settings.",
+			"For SPF, DMARC or block lists, fix the sending domain's DNS records or ask the receiving organization to allow the sender.",
+		},
+		links: []linkSpec{lnkEXOMailboxes, docNDR},
+	},
+	{
 		id:    Unknown,
 		title: "The cause of this error is not known",
 		cause: "This error was recognised as a failure, but the knowledge base has no explanation for it. The raw text is shown below so you can search for it or pass it to support.",
@@ -780,6 +868,26 @@ var byID = func() map[string]*entry {
 	}
 	return m
 }()
+
+// signIn holds the sign-in (Entra ID) IDs, the catalog's first section:
+// the only IDs a wording may give an Entra code the vocabulary lacks.
+var signIn = idsBetween("tenant-invalid", "tenant-restricted")
+
+// idsBetween returns the catalog IDs from first to last, both included.
+func idsBetween(first, last string) map[string]bool {
+	out := map[string]bool{}
+	in := false
+	for _, e := range catalog {
+		in = in || e.id == first
+		if in {
+			out[e.id] = true
+		}
+		if e.id == last {
+			break
+		}
+	}
+	return out
+}
 
 // IDs returns every known diagnosis ID in the order of docs/diagnoses.md,
 // including Unknown. The caller may modify the returned slice.
@@ -816,7 +924,11 @@ func render(e *entry, f Facts) Diagnosis {
 		ID:    e.id,
 		Title: r.str(e.title),
 		Cause: r.str(e.cause),
-		Fix:   r.strs(e.fix),
+	}
+	for _, step := range r.strs(e.fix) {
+		if step != "" { // a step that does not apply to the cloud renders empty
+			d.Fix = append(d.Fix, step)
+		}
 	}
 	for _, l := range e.links {
 		d.Links = append(d.Links, r.link(l))

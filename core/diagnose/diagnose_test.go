@@ -11,28 +11,10 @@ import (
 	"time"
 )
 
-// networkSamples are error strings as produced by the standard libraries
-// of Go, Node.js, Python, .NET and Java (their formats are fixed by those
-// libraries; host names are the product's own targets).
-var networkSamples = []sample{
-	{"Go DNS", "Go net package (*net.DNSError)", "dial tcp: lookup outlook.office365.con: no such host", "network-unreachable"},
-	{"Go refused", "Go net package (*net.OpError)", "dial tcp 40.99.10.50:993: connect: connection refused", "network-unreachable"},
-	{"Go timeout", "Go net package (*net.OpError)", "dial tcp 52.97.1.2:587: i/o timeout", "network-unreachable"},
-	{"Node refused", "Node.js net (ECONNREFUSED)", "Error: connect ECONNREFUSED 127.0.0.1:993\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16)", "network-unreachable"},
-	{"Node timeout", "Node.js net (ETIMEDOUT)", "Error: connect ETIMEDOUT 52.98.1.2:995", "network-unreachable"},
-	{"Node DNS", "Node.js dns (ENOTFOUND)", "Error: getaddrinfo ENOTFOUND smtp.office365.co", "network-unreachable"},
-	{"Node reset", "Node.js net (ECONNRESET)", "Error: read ECONNRESET\n    at TLSWrap.onStreamRead (node:internal/stream_base_commons:217:20)", "network-unreachable"},
-	{".NET refused", ".NET SocketException", "System.Net.Sockets.SocketException (10061): No connection could be made because the target machine actively refused it. 40.99.10.50:993", "network-unreachable"},
-	{"Go x509", "Go crypto/tls + crypto/x509", "tls: failed to verify certificate: x509: certificate signed by unknown authority", "tls-interception"},
-	{"Python cert", "Python ssl module", "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)", "tls-interception"},
-	{"Node self-signed", "Node.js tls (SELF_SIGNED_CERT_IN_CHAIN)", "Error: self-signed certificate in certificate chain\n    at TLSSocket.onConnectSecure (node:_tls_wrap:1674:34) {\n  code: 'SELF_SIGNED_CERT_IN_CHAIN'\n}", "tls-interception"},
-	{"schannel untrusted root", "Windows SChannel via .NET", "System.Security.Authentication.AuthenticationException: The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot", "tls-interception"},
-	{"SEC_E_UNTRUSTED_ROOT", "Windows SChannel", "schannel: SEC_E_UNTRUSTED_ROOT (0x80090325) - The certificate chain was issued by an authority that is not trusted.", "tls-interception"},
-	{"Java PKIX", "Java JSSE", "javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target", "tls-interception"},
-	{"Go TLS version", "Go crypto/tls alert", "remote error: tls: protocol version not supported", "tls-version"},
-	{"OpenSSL alert protocol version", "OpenSSL", "[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:1129)", "tls-version"},
-	{"Go TLS on plain port", "Go crypto/tls", "tls: first record does not look like a TLS handshake", "wrong-port"},
-	{"Python wrong version", "Python ssl / OpenSSL", "ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1131)", "wrong-port"},
+// msalGo wraps a token-endpoint body the way MSAL Go's errors.CallErr
+// prints it (see /work/shared/reference/library-notes.md §1).
+func msalGo(status, body string) string {
+	return "http call(https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token)(POST) error: reply status code was " + status + ":\n" + body
 }
 
 // fullFacts sets every field, with characters that must be escaped.
@@ -48,34 +30,17 @@ var fullFacts = Facts{
 	ExchangeResource: "https://outlook.office365.com",
 }
 
-func allSamples() []sample { return append(slices.Clone(samples), networkSamples...) }
-
-func TestRecognizeSamples(t *testing.T) {
-	for _, s := range allSamples() {
-		t.Run(s.name, func(t *testing.T) {
-			d := Recognize(s.text, Facts{})
-			if d.ID != s.want {
-				t.Errorf("Recognize(%s) = %q, want %q\nsource: %s", s.name, d.ID, s.want, s.src)
-			}
-			if d.Evidence == "" {
-				t.Errorf("Recognize(%s).Evidence is empty", s.name)
-			}
-		})
-	}
-}
-
-// TestSampleCoverage keeps the table honest: each cause the product
-// recognises from text should have at least one real sample.
+// TestSampleCoverage keeps the corpus honest: each cause the product
+// recognises from text should have at least one real text.
 func TestSampleCoverage(t *testing.T) {
 	have := map[string]int{}
-	for _, s := range allSamples() {
-		have[s.want]++
+	for _, e := range loadCorpus(t) {
+		have[e.want]++
 	}
 	// IDs that are reached through token claims or the engine's own checks
 	// rather than from error text.
 	noText := map[string]bool{
-		"token-permission-missing": true, "exchange-service-principal-missing": true,
-		"client-secret-missing": false, "tenant-required": false, Unknown: true,
+		"token-permission-missing": true, "exchange-service-principal-missing": true, Unknown: true,
 	}
 	var missing []string
 	for _, id := range IDs() {
@@ -84,7 +49,7 @@ func TestSampleCoverage(t *testing.T) {
 		}
 	}
 	if len(missing) > 0 {
-		t.Logf("IDs without a real-world sample text: %v", missing)
+		t.Errorf("IDs without a real text in the corpus: %v", missing)
 	}
 }
 
@@ -166,7 +131,7 @@ func TestEmptyFactsUsePlaceholders(t *testing.T) {
 		if strings.Contains(l.URL, "%3C") || strings.Contains(l.URL, "<") {
 			t.Errorf("link %q points at a placeholder", l.URL)
 		}
-		if !strings.HasPrefix(l.URL, "https://portal.azure.com/") && !strings.HasPrefix(l.URL, "https://learn.microsoft.com/") && !strings.HasPrefix(l.URL, "https://admin.exchange.microsoft.com/") {
+		if !strings.HasPrefix(l.URL, "https://entra.microsoft.com/") && !strings.HasPrefix(l.URL, "https://learn.microsoft.com/") && !strings.HasPrefix(l.URL, "https://admin.exchange.microsoft.com/") {
 			t.Errorf("unexpected default host in %q", l.URL)
 		}
 	}
@@ -175,8 +140,10 @@ func TestEmptyFactsUsePlaceholders(t *testing.T) {
 func TestFactsFillLinksAndScripts(t *testing.T) {
 	f := fullFacts
 	f.ClientID = "my app/id?&x"
+	f.Cloud = "usgov"
 	f.PortalHost = "https://portal.azure.us/"
 	f.AuthorityHost = "login.microsoftonline.us"
+	f.ExchangeResource = ""
 	d := Get("mailbox-auth-rejected", f)
 	var perms, consent string
 	for _, l := range d.Links {
@@ -187,7 +154,7 @@ func TestFactsFillLinksAndScripts(t *testing.T) {
 			consent = l.URL
 		}
 	}
-	if want := "https://portal.azure.us/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/my%20app%2Fid%3F&x"; perms != want {
+	if want := "https://entra.microsoft.us/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/my%20app%2Fid%3F&x"; perms != want {
 		t.Errorf("API permissions link = %q, want %q", perms, want)
 	}
 	if want := "https://login.microsoftonline.us/72f988bf-86f1-41af-91ab-2d7cd011db47/adminconsent?client_id=my+app%2Fid%3F%26x"; consent != want {
@@ -241,19 +208,28 @@ func TestRecognizeUnknown(t *testing.T) {
 	}
 }
 
+// TestRecognizeUnknownAADSTS: a code in no vocabulary still gets its
+// family (from the OAuth error class), its code and a lookup link; only a
+// code with nothing else to go by is unknown.
 func TestRecognizeUnknownAADSTS(t *testing.T) {
-	// AADSTS50199 (CmsiInterrupt) is real but not a cause the catalog explains.
-	// Source: https://github.com/Azure/azure-cli/issues/32809 (sign-in log text).
-	text := `{"error":"interaction_required","error_description":"AADSTS50199: For security reasons, user confirmation is required for this request. Please repeat the request allowing user interaction.","error_codes":[50199]}`
+	// The body is shaped like Entra's; 9999991 is a code no vocabulary has.
+	text := `{"error":"interaction_required","error_description":"AADSTS9999991: Something new happened.","error_codes":[9999991]}`
 	d := Recognize(text, Facts{AuthorityHost: "login.microsoftonline.us"})
-	if d.ID != Unknown {
-		t.Fatalf("ID = %q, want unknown", d.ID)
+	if d.ID != "interaction-required" {
+		t.Fatalf("ID = %q, want the family of interaction_required", d.ID)
 	}
-	if len(d.Links) == 0 || d.Links[0].URL != "https://login.microsoftonline.us/error?code=50199" {
-		t.Errorf("first link = %+v, want the AADSTS50199 lookup", d.Links)
+	if !strings.Contains(d.Title, "AADSTS9999991") || !strings.Contains(d.Cause, "interaction_required") {
+		t.Errorf("family diagnosis does not name the code and its class: %q / %q", d.Title, d.Cause)
 	}
-	if !slices.Equal(d.Codes, []string{"AADSTS50199"}) {
+	if len(d.Links) == 0 || d.Links[0].URL != "https://login.microsoftonline.us/error?code=9999991" {
+		t.Errorf("first link = %+v, want the AADSTS9999991 lookup", d.Links)
+	}
+	if !slices.Equal(d.Codes, []string{"AADSTS9999991"}) {
 		t.Errorf("Codes = %v", d.Codes)
+	}
+	bare := Recognize("AADSTS9999991: Something new happened.", Facts{})
+	if bare.ID != Unknown || !strings.Contains(bare.Title, "AADSTS9999991") || bare.Links[0].URL != "https://login.microsoftonline.com/error?code=9999991" {
+		t.Errorf("code without class = %q %q %v, want unknown naming the code with its lookup link", bare.ID, bare.Title, bare.Links)
 	}
 }
 
@@ -325,10 +301,16 @@ func TestRecognizeLargeInputIsFast(t *testing.T) {
 		"random-ish":       strings.Repeat("x509 timed out \x01 ", 1<<20/18),
 	}
 	for name, in := range inputs {
-		start := time.Now()
-		Recognize(in, fullFacts)
-		if el := time.Since(start); el > 100*time.Millisecond*raceSlowdown {
-			t.Errorf("%s: Recognize on %d bytes took %v", name, len(in), el)
+		// The best of three runs: a busy machine (other packages' tests
+		// run at the same time) must not fail a test about complexity.
+		best := time.Hour
+		for range 3 {
+			start := time.Now()
+			Recognize(in, fullFacts)
+			best = min(best, time.Since(start))
+		}
+		if best > 100*time.Millisecond*raceSlowdown {
+			t.Errorf("%s: Recognize on %d bytes took %v", name, len(in), best)
 		}
 	}
 }
@@ -341,8 +323,8 @@ func TestRecognizeReadsTailOfLongLogs(t *testing.T) {
 }
 
 func FuzzRecognize(f *testing.F) {
-	for _, s := range allSamples() {
-		f.Add(s.text)
+	for _, e := range loadCorpus(f) {
+		f.Add(e.text)
 	}
 	f.Add(`"error_codes":[`)
 	f.Add("AADSTS")
@@ -370,7 +352,7 @@ func FuzzRecognize(f *testing.F) {
 }
 
 func BenchmarkRecognize(b *testing.B) {
-	texts := allSamples()
+	texts := loadCorpus(b)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		Recognize(texts[i%len(texts)].text, fullFacts)

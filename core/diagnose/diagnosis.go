@@ -26,21 +26,32 @@ type Diagnosis struct {
 	Script   string   `json:"script,omitempty"`
 	Codes    []string `json:"codes,omitempty"`
 	Evidence string   `json:"evidence,omitempty"`
+	// Steps names the steps of a run this one cause explains, when it
+	// stopped more than one (see Consolidate). MergedInto, when set, names
+	// the step whose card explains this one: faces show one card per
+	// cause and skip diagnoses that have MergedInto.
+	Steps      []string `json:"steps,omitempty"`
+	MergedInto string   `json:"merged_into,omitempty"`
 }
 
 // Facts are the values of the current run that fill links and scripts.
 // Empty fields are left as readable placeholders such as <client-id>.
 // None of these fields is secret.
 type Facts struct {
-	Tenant           string // as typed: GUID or domain
-	TenantID         string // GUID from the token's tid claim, when known
-	ClientID         string // application (client) ID
-	Mailbox          string // mailbox to open
-	User             string // signed-in user for delegated flows
-	Protocol         string // "imap", "pop", "smtp", "graph" or ""
-	PortalHost       string // e.g. "portal.azure.com"; default when empty
-	AuthorityHost    string // e.g. "login.microsoftonline.com"; default when empty
-	ExchangeResource string // e.g. "https://outlook.office365.com"; default when empty
+	Tenant   string // as typed: GUID or domain
+	TenantID string // GUID from the token's tid claim, when known
+	ClientID string // application (client) ID
+	Mailbox  string // mailbox to open
+	User     string // signed-in user for delegated flows
+	Protocol string // "imap", "pop", "smtp", "graph" or ""
+	// Cloud is the run's cloud by name (see core/cloud: "global", "usgov",
+	// "usgov-dod", "china"). Every host, portal and PowerShell parameter a
+	// diagnosis names comes from it. Empty means the cloud of
+	// ExchangeResource, else Worldwide.
+	Cloud            string
+	PortalHost       string // e.g. "portal.azure.com"; the cloud's when empty
+	AuthorityHost    string // e.g. "login.microsoftonline.com"; the cloud's when empty
+	ExchangeResource string // e.g. "https://outlook.office365.com"; the cloud's when empty
 }
 
 // Unknown is the ID of a text that was recognised as an error whose cause is

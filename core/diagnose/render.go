@@ -3,13 +3,8 @@ package diagnose
 import (
 	"net/url"
 	"strings"
-)
 
-// Defaults used when the matching Facts field is empty.
-const (
-	defaultPortalHost       = "portal.azure.com"
-	defaultAuthorityHost    = "login.microsoftonline.com"
-	defaultExchangeResource = "https://outlook.office365.com"
+	"github.com/mailoauth/mailoauth-tester/core/cloud"
 )
 
 // Placeholders shown where a Facts field is empty. They are readable on
@@ -30,30 +25,107 @@ type linkSpec struct {
 	Fallback string
 }
 
+// cloudView is every host, portal and PowerShell command a diagnosis may
+// name, for the run's cloud.
+type cloudView struct {
+	c         cloud.Cloud
+	portal    string // Azure portal host
+	entra     string // Entra admin center host
+	authority string // sign-in host
+	resource  string // Exchange resource URL, without a trailing slash
+}
+
+// cloudOf resolves the run's cloud: Facts.Cloud by name, else the cloud of
+// Facts.ExchangeResource, else Worldwide. The host fields of f, when set,
+// override the cloud's (a run against a custom authority host names it).
+func cloudOf(f Facts) cloudView {
+	c, err := cloud.Lookup(f.Cloud)
+	if err != nil {
+		var ok bool
+		if c, ok = cloud.ByExchangeResource(f.ExchangeResource); !ok {
+			c = cloud.Global
+		}
+	}
+	v := cloudView{c: c, entra: c.EntraAdminHost}
+	v.portal = hostOf(f.PortalHost, c.PortalHost)
+	v.authority = hostOf(f.AuthorityHost, c.AuthorityHostName())
+	v.resource = strings.TrimRight(strings.TrimSpace(f.ExchangeResource), "/")
+	if v.resource == "" {
+		v.resource = c.ExchangeResource
+	} else if !strings.Contains(v.resource, "://") {
+		v.resource = "https://" + v.resource
+	}
+	return v
+}
+
+// hostTokens are the tokens every text, script and link may use; they name
+// hosts, portals and commands of the run's cloud.
+func (v cloudView) hostTokens() []string {
+	c := v.c
+	secInfo := "https://aka.ms/mysecurityinfo"
+	// High Volume Email exists in the Worldwide cloud only:
+	// https://learn.microsoft.com/exchange/mail-flow-best-practices/high-volume-mails-m365
+	hve := "For High Volume Email (smtp-hve.office365.com:587, internal recipients only), send as an HVE account and give the app access with `Add-HVEAppAccess`."
+	if c.Name != cloud.Global.Name {
+		secInfo = "the Security info page of the account (" + c.UserPortalURL + ")"
+		hve = ""
+	}
+	return []string{
+		"{portal}", v.portal,
+		"{entra}", v.entra,
+		"{authority}", v.authority,
+		"{resource}", v.resource,
+		"{default}", v.resource + "/.default",
+		"{eac}", c.ExchangeAdminURL,
+		"{eac:mailboxes}", c.ExchangeAdminPage("mailboxes"),
+		"{m365}", c.M365AdminURL,
+		"{m365:users}", c.M365AdminPage("users"),
+		"{m365:subscriptions}", c.M365AdminPage("subscriptions"),
+		"{m365:support}", c.M365AdminPage("support"),
+		"{m365:servicehealth}", c.M365AdminPage("servicehealth"),
+		"{userportal}", c.UserPortalURL,
+		"{securityinfo}", secInfo,
+		"{imaphost}", hostPart(c.IMAPHost),
+		"{pophost}", hostPart(c.POPHost),
+		"{smtphost}", hostPart(c.SMTPHost),
+		"{graph}", c.GraphHost,
+		"{exo}", c.ConnectExchange(),
+		"{mg}", c.ConnectGraph(),
+		"{cloud}", c.Title,
+		"{endpoints}", c.EndpointsDoc,
+		"{hvestep}", hve,
+	}
+}
+
+// hostPart reduces "host:port" to "host".
+func hostPart(hp string) string {
+	if i := strings.LastIndexByte(hp, ':'); i > 0 {
+		return hp[:i]
+	}
+	return hp
+}
+
 // renderer fills catalog templates with the Facts of one run.
 type renderer struct {
 	text   *strings.Replacer // for Title, Cause, Fix
 	script *strings.Replacer // for PowerShell: values inside single quotes
 	f      Facts
+	c      cloudView
 	proto  string
 }
 
 func newRenderer(f Facts) *renderer {
-	r := &renderer{f: f, proto: normProtocol(f.Protocol)}
+	r := &renderer{f: f, c: cloudOf(f), proto: normProtocol(f.Protocol)}
 	client := orPlaceholder(f.ClientID, phClient)
 	tenant := orPlaceholder(tenantOf(f), phTenant)
 	mailbox := orPlaceholder(f.Mailbox, phMailbox)
 	user := orPlaceholder(f.User, phUser)
-	common := []string{
-		"{portal}", hostOf(f.PortalHost, defaultPortalHost),
-		"{authority}", hostOf(f.AuthorityHost, defaultAuthorityHost),
-		"{resource}", resourceOf(f),
-		"{default}", resourceOf(f) + "/.default",
+	common := append(r.c.hostTokens(),
 		"{role}", roleFor(r.proto),
 		"{scope}", scopeFor(r.proto),
 		"{proto}", protoName(r.proto),
 		"{casflag}", casFlagFor(r.proto),
-	}
+	)
 	r.text = strings.NewReplacer(append([]string{
 		"{client}", client, "{tenant}", tenant, "{mailbox}", mailbox, "{user}", user,
 	}, common...)...)
@@ -88,15 +160,13 @@ func (r *renderer) link(s linkSpec) Link {
 	if (needClient && r.f.ClientID == "") || (needTenant && tenant == "") {
 		u = s.Fallback
 	}
-	rep := strings.NewReplacer(
-		"{portal}", hostOf(r.f.PortalHost, defaultPortalHost),
-		"{authority}", hostOf(r.f.AuthorityHost, defaultAuthorityHost),
+	rep := strings.NewReplacer(append(r.c.hostTokens(),
 		"{client}", url.PathEscape(strings.TrimSpace(r.f.ClientID)),
 		"{qclient}", url.QueryEscape(strings.TrimSpace(r.f.ClientID)),
 		"{tenant}", url.PathEscape(tenant),
 		"{tenantorgs}", url.PathEscape(tenantOrOrgs),
-	)
-	return Link{Title: s.Title, URL: rep.Replace(u)}
+	)...)
+	return Link{Title: rep.Replace(s.Title), URL: rep.Replace(u)}
 }
 
 func orPlaceholder(v, ph string) string {
@@ -125,17 +195,6 @@ func hostOf(v, def string) string {
 	}
 	if v == "" {
 		return def
-	}
-	return v
-}
-
-func resourceOf(f Facts) string {
-	v := strings.TrimRight(strings.TrimSpace(f.ExchangeResource), "/")
-	if v == "" {
-		return defaultExchangeResource
-	}
-	if !strings.Contains(v, "://") {
-		v = "https://" + v
 	}
 	return v
 }

@@ -9,22 +9,30 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"syscall"
 
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-smtp"
+
 	"github.com/mailoauth/mailoauth-tester/core/auth"
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/probe"
+	"github.com/mailoauth/mailoauth-tester/core/probe/pop3"
+	"github.com/mailoauth/mailoauth-tester/core/token"
 )
 
 // genericRejection lists the IDs that only say "the server said no" and can
 // be narrowed with the token's claims.
 var genericRejection = map[string]bool{"mailbox-auth-rejected": true, diagnose.Unknown: true}
 
-// mailDiagnosis explains a failed mail probe, using the token's claims to
-// narrow a bare rejection down to its cause. It returns the diagnosis and
-// the step's one-line detail.
+// mailDiagnosis explains a failed mail probe by what the server really
+// said (its typed reply: SMTP code and enhanced code, IMAP response code,
+// POP3 response code), using the token's claims to narrow a bare
+// rejection down to its cause. It returns the diagnosis and the step's
+// one-line detail.
 func (r *run) mailDiagnosis(step string, err error, out *tokenOutcome) (*diagnose.Diagnosis, string) {
 	var rej *probe.RejectedError
 	var cmd *probe.CommandError
@@ -36,18 +44,18 @@ func (r *run) mailDiagnosis(step string, err error, out *tokenOutcome) (*diagnos
 		if rej.Challenge != "" {
 			text += "\n" + rej.Challenge
 		}
-		d := r.recognize(text, step)
+		d := r.classify(mailEvidence(step, rej.Err, rej.Reply, rej.Challenge), step)
 		if genericRejection[d.ID] && out != nil {
 			d = r.narrow(step, d, out)
 		}
 		d.Evidence = text
-		detail := "server rejected the token: " + rej.Reply
+		detail := "server rejected the sign-in: " + rej.Reply
 		if rej.Challenge != "" {
 			detail += " (" + rej.Challenge + ")"
 		}
 		return d, detail
 	case errors.As(err, &cmd):
-		d := r.recognize(cmd.Reply, step)
+		d := r.classify(mailEvidence(step, cmd.Err, cmd.Reply, ""), step)
 		d.Evidence = cmd.Reply
 		return d, fmt.Sprintf("signed in, but %s failed: %s", cmd.Command, cmd.Reply)
 	case errors.As(err, &mech):
@@ -61,6 +69,34 @@ func (r *run) mailDiagnosis(step string, err error, out *tokenOutcome) (*diagnos
 	return d, err.Error()
 }
 
+// mailEvidence turns a mail server's refusal into typed evidence: the
+// go-smtp and go-imap error values carry the reply code, the enhanced code
+// and the IMAP response code. The POP3 client keeps only the reply line, so
+// its RFC 2449 response code is read from the line here (the probe could
+// expose it as a field later).
+func mailEvidence(protocol string, err error, reply, challenge string) diagnose.Evidence {
+	ev := diagnose.Evidence{Source: protocol, Text: reply, Challenge: challenge}
+	var se *smtp.SMTPError
+	var ie *imap.Error
+	var pe *pop3.Error
+	switch {
+	case errors.As(err, &se):
+		ev.SMTPCode, ev.Text = se.Code, se.Message
+		if c := se.EnhancedCode; c != (smtp.EnhancedCode{}) && c != smtp.NoEnhancedCode {
+			ev.SMTPEnhanced = fmt.Sprintf("%d.%d.%d", c[0], c[1], c[2])
+		}
+	case errors.As(err, &ie):
+		ev.IMAPCode, ev.Text = string(ie.Code), string(ie.Type)+" "+ie.Text
+	case errors.As(err, &pe):
+		ev.POPCode, ev.Text = diagnose.Extract(pe.Reply).POPCode, pe.Reply
+	default:
+		// No typed reply (a test server or a wrapped error): read the line.
+		x := diagnose.Extract(reply)
+		ev.SMTPCode, ev.SMTPEnhanced, ev.IMAPCode, ev.POPCode = x.SMTPCode, x.SMTPEnhanced, x.IMAPCode, x.POPCode
+	}
+	return ev
+}
+
 // narrow picks the specific cause of a bare rejection from the claims.
 func (r *run) narrow(step string, base *diagnose.Diagnosis, out *tokenOutcome) *diagnose.Diagnosis {
 	for _, f := range out.findings {
@@ -68,7 +104,7 @@ func (r *run) narrow(step string, base *diagnose.Diagnosis, out *tokenOutcome) *
 			continue
 		}
 		switch f.ID {
-		case "token-audience-wrong", "token-permission-missing", "access-token-expired", "app-not-found", "tenant-not-found":
+		case "token-audience-wrong", "admin-consent-required", "token-permission-missing", "access-token-expired", "app-not-found", "tenant-not-found":
 			d := r.diag(f.ID, step)
 			d.Cause = f.Message + ". " + d.Cause
 			return d
@@ -81,17 +117,25 @@ func (r *run) narrow(step string, base *diagnose.Diagnosis, out *tokenOutcome) *
 	return base
 }
 
-// recognize diagnoses a text with the run's facts.
+// classify explains typed evidence with the run's facts.
+func (r *run) classify(ev diagnose.Evidence, protocol string) *diagnose.Diagnosis {
+	d := diagnose.Classify(ev, r.factsFor(protocol))
+	return &d
+}
+
+// recognize diagnoses a text with the run's facts; only for errors that
+// carry no typed value (the text is read for codes first, then wording).
 func (r *run) recognize(text, protocol string) *diagnose.Diagnosis {
 	d := diagnose.Recognize(text, r.factsFor(protocol))
 	return &d
 }
 
-// tokenDiagnosis explains a failed token request.
+// tokenDiagnosis explains a failed token request from Entra's answer: the
+// HTTP status and the JSON body's error, error_codes and description.
 func (r *run) tokenDiagnosis(err error) *diagnose.Diagnosis {
 	var te *auth.TokenError
 	if errors.As(err, &te) {
-		d := r.recognize(te.Body, "")
+		d := r.classify(diagnose.FromTokenBody(te.Status, te.Body), "")
 		d.Evidence = te.Body
 		return d
 	}
@@ -99,6 +143,37 @@ func (r *run) tokenDiagnosis(err error) *diagnose.Diagnosis {
 		return d
 	}
 	return r.recognize(err.Error(), "")
+}
+
+// graphDiagnosis explains a Graph failure by its status and error code,
+// narrowed by the Graph token's claims: a 403 when the token carries no
+// mail permission means nothing grants access (neither an Entra permission
+// nor Exchange RBAC for Applications covers the mailbox); a 403 although
+// the token carries one means Exchange itself limits the app (an
+// application access policy); a 401 for a token of another audience is the
+// audience.
+func (r *run) graphDiagnosis(err error, c *token.Claims) (*diagnose.Diagnosis, string) {
+	ge, ok := probe.IsGraphError(err)
+	if !ok {
+		if d, text := r.netDiagnosis("", hostOf(r.j.graphURL), err, "graph"); d != nil {
+			return d, text
+		}
+		d := r.recognize(err.Error(), "graph")
+		return d, err.Error()
+	}
+	text := fmt.Sprintf("Graph answered HTTP %d %s: %s", ge.Status, ge.Code, ge.Message)
+	ev := diagnose.Evidence{Source: diagnose.SourceGraph, GraphCode: ge.Code, HTTPStatus: ge.Status, Text: ge.Message + "\n" + ge.Body}
+	d := r.classify(ev, "graph")
+	switch {
+	case ge.Status == http.StatusTooManyRequests:
+		d = r.diag("throttled", "graph")
+	case ge.Status == http.StatusForbidden && d.ID == "graph-permission-denied" && c != nil && c.AppOnly() && hasAny(c.Roles, graphReadRoles):
+		d = r.diag("graph-access-policy", "graph")
+	case ge.Status == http.StatusUnauthorized && d.ID != "cae-challenge" && c != nil && !strings.Contains(strings.ToLower(c.Audience), "graph") && c.Audience != token.GraphAppID:
+		d = r.diag("token-audience-wrong", "graph")
+	}
+	d.Evidence = ge.Body
+	return d, text
 }
 
 // tokenErrorText is the one-line detail of a failed token request: the

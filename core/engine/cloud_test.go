@@ -67,7 +67,7 @@ func TestUSGovernmentCloudEndToEnd(t *testing.T) {
 		"login.microsoftonline.us:443": hostport(sim.AuthorityURL),
 		"outlook.office365.us:993":     sim.IMAPAddr,
 		"outlook.office365.us:995":     sim.POPAddr,
-		"smtp.office365.us:587":        sim.SMTPAddr,
+		"outlook.office365.us:587":     sim.SMTPAddr, // GCC High SMTP, per Microsoft's endpoint list
 		"graph.microsoft.us:443":       hostport(sim.GraphURL),
 	}}
 	p := profile.Profile{Tenant: sim.TenantID, ClientID: sim.ClientID, ClientSecret: sim.ClientSecret, Mailbox: sim.Mailbox,

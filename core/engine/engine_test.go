@@ -138,7 +138,7 @@ func TestEventsNeverCarrySecrets(t *testing.T) {
 
 func TestClaimsNarrowRejection(t *testing.T) {
 	tests := []struct{ scenario, claims, imap string }{
-		{"no-admin-consent", "token-permission-missing", "token-permission-missing"},
+		{"no-admin-consent", "admin-consent-required", "admin-consent-required"}, // no roles at all: the headline is the missing consent
 		{"exchange-sp-missing", "", "exchange-service-principal-missing"},
 		{"mailbox-permission-missing", "", "exchange-service-principal-missing"},
 		{"imap-disabled", "", "mailbox-not-connected"},

@@ -3,12 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/mailoauth/mailoauth-tester/core/auth"
-	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/probe"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
 	"github.com/mailoauth/mailoauth-tester/core/token"
@@ -163,30 +161,6 @@ func hasAny(have, want []string) bool {
 		}
 	}
 	return false
-}
-
-// graphDiagnosis explains a Graph failure.
-func (r *run) graphDiagnosis(err error, c *token.Claims) (*diagnose.Diagnosis, string) {
-	ge, ok := probe.IsGraphError(err)
-	if !ok {
-		if d, text := r.netDiagnosis("", hostOf(r.j.graphURL), err, "graph"); d != nil {
-			return d, text
-		}
-		d := r.recognize(err.Error(), "graph")
-		return d, err.Error()
-	}
-	text := fmt.Sprintf("Graph answered HTTP %d %s: %s", ge.Status, ge.Code, ge.Message)
-	d := r.recognize(ge.Body, "graph")
-	switch {
-	case ge.Status == http.StatusTooManyRequests:
-		d = r.diag("throttled", "graph")
-	case ge.Status == http.StatusForbidden && ge.Code == "ErrorAccessDenied" && c != nil && !hasAny(append(c.Roles, c.Scopes...), graphReadRoles):
-		d = r.diag("graph-permission-denied", "graph")
-	case ge.Status == http.StatusUnauthorized && c != nil && !strings.Contains(strings.ToLower(c.Audience), "graph") && c.Audience != token.GraphAppID:
-		d = r.diag("token-audience-wrong", "graph")
-	}
-	d.Evidence = ge.Body
-	return d, text
 }
 
 func hostOf(u string) string {

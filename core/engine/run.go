@@ -76,6 +76,7 @@ func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
 		res.Steps = append(res.Steps, deepCopy(*s))
 	}
 	r.mu.Unlock()
+	consolidate(res) // causal order: root cause first, one card per cause (consolidate.go)
 	res.OK, res.Verdict = verdict(res)
 	r.emit(Event{Kind: RunEnd, Level: levelOf(res.OK), Text: res.Verdict, Duration: res.Duration, Result: res})
 	return res

@@ -85,6 +85,26 @@ func errAppNotFound(clientID, directory string) *aadError {
 		"Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.", clientID, directory)}
 }
 
+// errSPMissing is AADSTS7000229; text as quoted in public reports
+// (testdata/diagnose/aadsts.txt).
+func errSPMissing(app *App, tid string) *aadError {
+	return &aadError{status: http.StatusUnauthorized, err: "invalid_client", code: 7000229, desc: fmt.Sprintf(
+		"The client application %s is missing service principal in the tenant %s. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119", app.ClientID, tid)}
+}
+
+// appUsable is the check every grant makes once the app is found: an
+// enabled service principal must exist in the tenant. The caller holds
+// t.mu.
+func (t *Tenant) appUsable(app *App) *aadError {
+	switch {
+	case app.NoServicePrincipal:
+		return errSPMissing(app, t.state.Directory.ID)
+	case !app.Enabled:
+		return errAppDisabled(app)
+	}
+	return nil
+}
+
 func errAppDisabled(app *App) *aadError {
 	return &aadError{status: http.StatusBadRequest, err: "unauthorized_client", code: 7000112, desc: fmt.Sprintf(
 		"Application '%s'(%s) is disabled.", app.ClientID, app.DisplayName)}

@@ -208,8 +208,8 @@ func (t *Tenant) redeem(r *http.Request, tid, grant string) (*userTokenResponse,
 	if app == nil {
 		return nil, errAppNotFound(clientID, t.state.Directory.DisplayName)
 	}
-	if !app.Enabled {
-		return nil, errAppDisabled(app)
+	if aerr := t.appUsable(app); aerr != nil {
+		return nil, aerr
 	}
 	acr, aerr := t.clientAuth(r, app, tid, now)
 	if aerr != nil {
@@ -584,8 +584,8 @@ func (t *Tenant) authorize(r *http.Request, tid string, q url.Values) authorizeO
 	case app == nil:
 		out.page = errAppNotFound(clientID, t.state.Directory.DisplayName)
 		return out
-	case !app.Enabled:
-		out.page = errAppDisabled(app)
+	case t.appUsable(app) != nil:
+		out.page = t.appUsable(app)
 		return out
 	}
 	redirect := q.Get("redirect_uri")
@@ -687,8 +687,8 @@ func (t *Tenant) handleDeviceCode(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case app == nil:
 		aerr = errAppNotFound(clientID, t.state.Directory.DisplayName)
-	case !app.Enabled:
-		aerr = errAppDisabled(app)
+	default:
+		aerr = t.appUsable(app)
 	}
 	if aerr == nil {
 		_, aerr = t.parseDelegatedScope(r.PostForm.Get("scope"), false)

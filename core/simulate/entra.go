@@ -249,8 +249,8 @@ func (t *Tenant) clientCredentials(r *http.Request, tid string) (string, *aadErr
 	if app == nil {
 		return "", errAppNotFound(clientID, t.state.Directory.DisplayName)
 	}
-	if !app.Enabled {
-		return "", errAppDisabled(app)
+	if aerr := t.appUsable(app); aerr != nil {
+		return "", aerr
 	}
 	var acr string
 	switch secret, assertion := form.Get("client_secret"), form.Get("client_assertion"); {

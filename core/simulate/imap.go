@@ -114,7 +114,7 @@ var errIMAPLiteral = errors.New("literal too large")
 
 // serveIMAP runs an implicit-TLS IMAP session.
 func (t *Tenant) serveIMAP(c *conn) {
-	if err := c.startTLS(t.tlsConf); err != nil {
+	if err := c.startTLS(t.mailTLS()); err != nil {
 		return
 	}
 	s := &imapSession{t: t, c: c, x: &exchangeIMAP}

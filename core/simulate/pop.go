@@ -60,7 +60,7 @@ var errPOPClose = errors.New("close connection")
 
 // servePOP runs an implicit-TLS POP3 session.
 func (t *Tenant) servePOP(c *conn) {
-	if err := c.startTLS(t.tlsConf); err != nil {
+	if err := c.startTLS(t.mailTLS()); err != nil {
 		return
 	}
 	s := &popSession{t: t, c: c, x: &exchangePOP, deleted: map[int]bool{}}

@@ -68,7 +68,7 @@ var scenarioDefs = []scenarioDef{
 		}},
 	{Scenario{"no-admin-consent", "Application permissions not consented",
 		"Tokens are issued, but without a roles claim: IMAP.AccessAsApp, POP.AccessAsApp and SMTP.SendAsApp were never admin-consented.",
-		"token-permission-missing", false, nil},
+		"admin-consent-required", false, nil},
 		func(s *State, id identity, now time.Time) {
 			delete(s.app(id.clientID).Roles, ResourceExchange)
 		}},
@@ -141,6 +141,39 @@ var scenarioDefs = []scenarioDef{
 		"", false, nil},
 		func(s *State, id identity, now time.Time) {
 			s.GraphThrottle = GraphThrottle{Remaining: 1, RetryAfterSeconds: 1}
+		}},
+	{Scenario{"client-sp-missing", "No enterprise application for the app",
+		"The app registration exists but the tenant has no service principal (enterprise application) for it: since March 2026 Entra ID issues no token to such an app and every sign-in fails with AADSTS7000229.",
+		"client-service-principal-missing", false, nil},
+		func(s *State, id identity, now time.Time) {
+			s.app(id.clientID).NoServicePrincipal = true
+		}},
+	{Scenario{"graph-rbac-out-of-scope", "Graph: RBAC for Applications does not cover the mailbox",
+		"The app was moved from Entra permissions to Exchange RBAC for Applications: the registration has no Microsoft Graph application permission any more, and its \"Application Mail.Read\" and \"Application Mail.Send\" role assignments are scoped to another mailbox. Graph answers 403 ErrorAccessDenied \"Access is denied. Check credentials and try again.\" (the same words as for a missing permission: only Test-ServicePrincipalAuthorization tells them apart). IMAP, POP and SMTP still work.",
+		"graph-permission-denied", false, nil},
+		func(s *State, id identity, now time.Time) {
+			app := s.app(id.clientID)
+			delete(app.Roles, ResourceGraph)
+			scope := map[string]bool{"finance@" + id.domain: true}
+			app.RBAC = []RBACAssignment{{Role: "Application " + PermMailRead, Mailboxes: scope}, {Role: "Application " + PermMailSend, Mailboxes: scope}}
+		}},
+	{Scenario{"graph-cae-challenge", "Graph: continuous access evaluation challenge",
+		"A Conditional Access policy changed after the Graph token was issued: continuous access evaluation makes Graph answer 401 InvalidAuthenticationToken \"Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenCreatedWithOutdatedPolicies\" with a claims challenge (error=\"insufficient_claims\") in WWW-Authenticate. IMAP, POP and SMTP still work.",
+		"cae-challenge", false, nil},
+		func(s *State, id identity, now time.Time) {
+			s.GraphCAE = true
+		}},
+	{Scenario{"smtp-auth-disabled-mailbox", "SMTP AUTH disabled for the mailbox",
+		"Set-CASMailbox -SmtpClientAuthenticationDisabled $true on the mailbox: SMTP AUTH answers 535 5.7.139 \"SmtpClientAuthentication is disabled for the Mailbox\" while the tenant allows it.",
+		"smtp-auth-disabled", false, nil},
+		func(s *State, id identity, now time.Time) {
+			s.mailbox(id.mailbox).SMTPAuthEnabled = false
+		}},
+	{Scenario{"tls-legacy", "Only TLS 1.0/1.1 on the way to the mail servers",
+		"A security device in front of the mail servers speaks only TLS 1.0 and 1.1: the IMAP and POP3 handshakes offer nothing newer (this tester, like Exchange Online since 2026, requires TLS 1.2), and Exchange answers SMTP AUTH with 421 4.7.66 \"TLS 1.0 and 1.1 are not supported\" because the device talks TLS 1.0 to it. Sign-in and Graph are not affected.",
+		"tls-version", false, nil},
+		func(s *State, id identity, now time.Time) {
+			s.LegacyTLS = true
 		}},
 	{Scenario{"federated-domain", "Federated domain",
 		"The mailbox's domain is federated with an ADFS server (\"Contoso ADFS\"): the user realm answers Federated. Only username/password sign-ins are affected; client credentials, IMAP, POP, SMTP and Graph still work.",
@@ -237,6 +270,24 @@ var scenarioDefs = []scenarioDef{
 		"", true, []string{FlowAppPassword}},
 		func(s *State, id identity, now time.Time) {
 			s.Directory.BasicAuth = true
+		}},
+	{Scenario{"smtp-basic-auth-removed", "SMTP AUTH no longer takes passwords (5.7.30)",
+		"Basic authentication is gone from Client Submission, as announced for Exchange Online after December 2026: a password login to SMTP AUTH answers 550 5.7.30 \"Basic authentication is not supported for Client Submission.\"; IMAP and POP refuse it as today. OAuth still works.",
+		"basic-auth-disabled", true, []string{FlowAppPassword}},
+		func(s *State, id identity, now time.Time) {
+			s.Directory.SMTPBasic = SMTPBasicRemoved
+		}},
+	{Scenario{"smtp-security-defaults", "SMTP password login blocked by security defaults",
+		"Security defaults block the legacy sign-in: SMTP AUTH answers 535 5.7.139 \"user is locked by your organization's security defaults policy\"; IMAP and POP refuse passwords as today. OAuth still works.",
+		"conditional-access-blocked", true, []string{FlowAppPassword}},
+		func(s *State, id identity, now time.Time) {
+			s.Directory.SMTPBasic = SMTPBasicSecurityDefaults
+		}},
+	{Scenario{"smtp-conditional-access", "SMTP password login blocked by Conditional Access",
+		"A Conditional Access policy blocks the legacy sign-in: SMTP AUTH answers 535 5.7.139 \"the request did not meet the criteria to be authenticated successfully\"; IMAP and POP refuse passwords as today. OAuth still works.",
+		"conditional-access-blocked", true, []string{FlowAppPassword}},
+		func(s *State, id identity, now time.Time) {
+			s.Directory.SMTPBasic = SMTPBasicConditionalAccess
 		}},
 }
 

@@ -152,7 +152,9 @@ type Tenant struct {
 	pki     *pki
 	id      identity
 	tlsConf *tls.Config
-	tempDir string
+	// legacyTLSConf offers only TLS 1.0 and 1.1 (State.LegacyTLS).
+	legacyTLSConf *tls.Config
+	tempDir       string
 
 	mu         sync.Mutex
 	state      *State
@@ -251,6 +253,7 @@ func Start(opts Options) (*Tenant, error) {
 	t.CAPEM, t.CertThumbprint = p.caPEM, thumbprintSHA1(p.appCert)
 	t.PFXPassword = "Sim-" + randString(16, alnum)
 	t.tlsConf = &tls.Config{Certificates: []tls.Certificate{p.serverTLS}, MinVersion: tls.VersionTLS12}
+	t.legacyTLSConf = &tls.Config{Certificates: []tls.Certificate{p.serverTLS}, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}
 	t.state, t.scenario = t.buildState(def), def.Name
 
 	dir := opts.Dir
@@ -366,6 +369,17 @@ func (t *Tenant) Close() error {
 		t.closeErr = errors.Join(errs...)
 	})
 	return t.closeErr
+}
+
+// mailTLS is the TLS configuration of the IMAP and POP3 servers: the
+// legacy one while State.LegacyTLS puts an old TLS device in front of them.
+func (t *Tenant) mailTLS() *tls.Config {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.state.LegacyTLS {
+		return t.legacyTLSConf
+	}
+	return t.tlsConf
 }
 
 // RootCAs returns a pool holding the simulated CA, for TLS clients.

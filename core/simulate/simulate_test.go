@@ -16,12 +16,14 @@ import (
 func TestScenariosCatalogue(t *testing.T) {
 	want := map[string]string{
 		"ok": "", "secret-wrong": "client-secret-invalid", "secret-expired": "client-secret-expired",
-		"app-unknown": "app-not-found", "tenant-unknown": "tenant-not-found", "no-admin-consent": "token-permission-missing",
+		"app-unknown": "app-not-found", "tenant-unknown": "tenant-not-found", "no-admin-consent": "admin-consent-required",
 		"exchange-sp-missing": "exchange-service-principal-missing", "mailbox-permission-missing": "exchange-service-principal-missing",
 		"imap-disabled": "mailbox-not-connected", "pop-disabled": "mailbox-not-connected", "smtp-auth-disabled": "smtp-auth-disabled",
 		"cert-not-registered": "certificate-not-registered", "app-disabled": "app-disabled",
 		"graph-access-policy": "graph-access-policy", "graph-permission-missing": "graph-permission-denied",
 		"graph-mailbox-missing": "mailbox-not-found", "graph-throttled": "", "federated-domain": "federated-password-grant",
+		"client-sp-missing": "client-service-principal-missing", "graph-rbac-out-of-scope": "graph-permission-denied",
+		"graph-cae-challenge": "cae-challenge", "smtp-auth-disabled-mailbox": "smtp-auth-disabled", "tls-legacy": "tls-version",
 	}
 	// Delegated-flow scenarios, appended in this order.
 	userScenarios := []struct{ name, id string }{
@@ -31,7 +33,8 @@ func TestScenariosCatalogue(t *testing.T) {
 		{"refresh-expired", "refresh-token-expired"}, {"refresh-revoked", "refresh-token-expired"},
 		{"consent-declined", "consent-declined"}, {"user-not-found", "user-not-found"},
 		{"shared-mailbox-no-access", "mailbox-auth-rejected"}, {"basic-auth-disabled", "basic-auth-disabled"},
-		{"app-password", ""},
+		{"app-password", ""}, {"smtp-basic-auth-removed", "basic-auth-disabled"},
+		{"smtp-security-defaults", "conditional-access-blocked"}, {"smtp-conditional-access", "conditional-access-blocked"},
 	}
 	userOnly := map[string]bool{"federated-domain": true}
 	for _, u := range userScenarios {

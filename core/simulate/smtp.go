@@ -171,6 +171,12 @@ func (s *smtpSession) cmdAuth(arg string) error {
 	mech, initial, hasInitial := strings.Cut(strings.TrimSpace(arg), " ")
 	mech = strings.ToUpper(mech)
 	switch {
+	case s.legacyTLS():
+		// The device in front talks TLS 1.0 to Exchange, which refuses to
+		// authenticate over it and closes (text as quoted in public
+		// reports; see testdata/diagnose/smtp.txt).
+		s.quit = true
+		return s.c.send("421 4.7.66 TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2. Visit https://aka.ms/smtp_auth_tls. " + s.diag())
 	case s.user != "":
 		return s.c.send("503 5.5.1 Already authenticated")
 	case !s.c.tls && s.dovecot:
@@ -287,7 +293,7 @@ func (s *smtpSession) finishBasic(user, pass string) error {
 		return s.c.send("535 5.7.8 Error: authentication failed: authentication failure")
 	case s.dovecot:
 	case off:
-		return s.c.send("535 5.7.139 Authentication unsuccessful, basic authentication is disabled. " + s.diag())
+		return s.c.send(s.basicRefusal())
 	case d.smtpDisabled != "":
 		return s.c.send("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the " +
 			d.smtpDisabled + ". Visit https://aka.ms/smtp_auth_disabled for more information. " + s.diag())
@@ -296,6 +302,32 @@ func (s *smtpSession) finishBasic(user, pass string) error {
 	}
 	s.user, s.principal = d.mailbox, ""
 	return s.c.send("235 2.7.0 Authentication successful")
+}
+
+// legacyTLS reports whether State.LegacyTLS is on.
+func (s *smtpSession) legacyTLS() bool {
+	s.t.mu.Lock()
+	defer s.t.mu.Unlock()
+	return s.t.state.LegacyTLS
+}
+
+// basicRefusal is how Exchange refuses a password login to SMTP AUTH
+// (Directory.SMTPBasic). The texts are quoted from public reports; 5.7.30
+// from the Exchange team's post on retiring Basic authentication for
+// Client Submission.
+func (s *smtpSession) basicRefusal() string {
+	s.t.mu.Lock()
+	how := s.t.state.Directory.SMTPBasic
+	s.t.mu.Unlock()
+	switch how {
+	case SMTPBasicRemoved:
+		return "550 5.7.30 Basic authentication is not supported for Client Submission."
+	case SMTPBasicSecurityDefaults:
+		return "535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator. " + s.diag()
+	case SMTPBasicConditionalAccess:
+		return "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator. " + s.diag()
+	}
+	return "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. " + s.diag()
 }
 
 // resetTransaction forgets the envelope.

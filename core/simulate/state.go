@@ -33,6 +33,19 @@ const (
 	PermMailSend         = "Mail.Send"
 )
 
+// How SMTP AUTH refuses a password login (Directory.SMTPBasic). Texts as
+// quoted in public reports (testdata/diagnose/smtp.txt) and in the
+// Exchange team's retirement post for Basic authentication in SMTP AUTH.
+const (
+	// SMTPBasicRemoved: Basic authentication removed from Client
+	// Submission: 550 5.7.30.
+	SMTPBasicRemoved = "removed"
+	// SMTPBasicSecurityDefaults: security defaults block the legacy sign-in.
+	SMTPBasicSecurityDefaults = "security-defaults"
+	// SMTPBasicConditionalAccess: a Conditional Access policy blocks it.
+	SMTPBasicConditionalAccess = "conditional-access"
+)
+
 // Access rights of an Exchange application access policy
 // (New-ApplicationAccessPolicy -AccessRight).
 const (
@@ -68,14 +81,28 @@ type State struct {
 	// AADSTS50173 (revoked: password reset or Revoke-MgUserSignInSession),
 	// as if the user's TokensValidFrom moved past the token's issue time.
 	RevokeRefreshTokens bool
+	// GraphCAE makes Microsoft Graph answer every request with a
+	// continuous access evaluation claims challenge (401
+	// InvalidAuthenticationToken, WWW-Authenticate error="insufficient_claims"),
+	// as after a Conditional Access policy change that tokens issued before
+	// do not reflect.
+	GraphCAE bool
+	// LegacyTLS puts a security device that speaks only TLS 1.0 and 1.1 in
+	// front of the mail servers: IMAP and POP3 handshakes offer nothing
+	// newer, and Exchange answers SMTP AUTH with 421 4.7.66 because the
+	// device talks TLS 1.0 to it.
+	LegacyTLS bool
 }
 
 // GraphThrottle configures Graph throttling: the next Remaining Graph
 // requests that would otherwise succeed answer 429 with Retry-After
-// RetryAfterSeconds; each throttled request decrements Remaining.
+// RetryAfterSeconds; each throttled request decrements Remaining. Like
+// Graph, a client that comes back before Retry-After has passed (by the
+// tenant's clock, Options.Now) is throttled again without using one up.
 type GraphThrottle struct {
 	Remaining         int
 	RetryAfterSeconds int
+	until             time.Time // end of the last Retry-After window
 }
 
 // Directory describes the Entra ID tenant itself.
@@ -89,6 +116,10 @@ type Directory struct {
 	// SMTP AUTH LOGIN/PLAIN succeed with a mailbox's app password. False is
 	// Exchange Online today (basic authentication retired).
 	BasicAuth bool
+	// SMTPBasic, when set, is how SMTP AUTH answers a password login
+	// instead of "basic authentication is disabled": SMTPBasicRemoved,
+	// SMTPBasicSecurityDefaults or SMTPBasicConditionalAccess.
+	SMTPBasic string
 	// UserConsentAllowed lets users consent to delegated permissions
 	// themselves (Enterprise applications > Consent and permissions). When
 	// false, only an admin can consent (AADSTS90094).
@@ -169,6 +200,30 @@ type App struct {
 	// AdminConsented is true when an admin granted tenant-wide consent to
 	// the DelegatedScopes; users then need no consent of their own.
 	AdminConsented bool
+	// NoServicePrincipal is true when the tenant has the app registration
+	// but no service principal (enterprise application) for it: since
+	// March 2026 Entra issues such an app no token (AADSTS7000229).
+	NoServicePrincipal bool
+	// RBAC are the app's Exchange RBAC for Applications role assignments
+	// (New-ManagementRoleAssignment -App). They grant Graph mail
+	// permissions for the mailboxes in their scope, independently of the
+	// token's roles.
+	RBAC []RBACAssignment
+}
+
+// RBACAssignment is one Exchange RBAC for Applications role assignment:
+// a role such as "Application Mail.Read" limited to a management scope.
+type RBACAssignment struct {
+	Role string // "Application Mail.Read", "Application Mail.Send", ...
+	// Mailboxes are the lower-case addresses in the assignment's
+	// management scope.
+	Mailboxes map[string]bool
+}
+
+// grants reports whether the assignment gives permission perm (e.g.
+// "Mail.Read") on the mailbox address.
+func (a RBACAssignment) grants(perm, address string) bool {
+	return strings.EqualFold(a.Role, "Application "+perm) && a.Mailboxes[strings.ToLower(address)]
 }
 
 // AccessPolicy is an Exchange Online application access policy

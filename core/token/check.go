@@ -92,6 +92,20 @@ func Check(c Claims, w Want) []Finding {
 			Message: fmt.Sprintf("token is not valid before %s; this computer's clock may be behind", c.NotBefore.Format(time.RFC3339))})
 	}
 	appOnly := c.AppOnly()
+	if appOnly && len(c.Roles) == 0 && len(w.Protocols) > 0 {
+		// No roles at all is not a missing permission of one protocol:
+		// nothing was admin-consented (or only delegated permissions were
+		// added). One finding for every protocol, headed by the cause.
+		var need []string
+		for _, p := range w.Protocols {
+			if r := Permission(p, true); r != "" {
+				need = append(need, r)
+			}
+		}
+		fs = append(fs, Finding{ID: "admin-consent-required",
+			Message: fmt.Sprintf("the app-only token has no roles at all: no application permission of Office 365 Exchange Online has been admin-consented (needed: %s), or the permissions were added as Delegated", strings.Join(need, ", "))})
+		return fs
+	}
 	have := c.Scopes
 	kind := "scope"
 	if appOnly {
@@ -104,11 +118,7 @@ func Check(c Claims, w Want) []Finding {
 		}
 		msg := fmt.Sprintf("token has no %s %s, which %s needs", kind, need, strings.ToUpper(p))
 		if len(have) == 0 {
-			if appOnly {
-				msg += " (the token has no roles at all: admin consent is missing or the permissions are Delegated instead of Application)"
-			} else {
-				msg += " (the token has no scopes)"
-			}
+			msg += " (the token has no scopes)"
 		}
 		fs = append(fs, Finding{Protocol: p, ID: "token-permission-missing", Message: msg})
 	}

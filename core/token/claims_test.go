@@ -61,7 +61,8 @@ func TestCheck(t *testing.T) {
 		{"legacy audience", func(c map[string]any) { c["aud"] = "https://outlook.office.com" }, nil},
 		{"v2 audience guid", func(c map[string]any) { c["aud"] = ExchangeAppID }, nil},
 		{"graph audience", func(c map[string]any) { c["aud"] = "https://graph.microsoft.com" }, []string{"token-audience-wrong"}},
-		{"no roles", func(c map[string]any) { delete(c, "roles") }, []string{"token-permission-missing", "token-permission-missing", "token-permission-missing"}},
+		// No roles at all: nothing was admin-consented; one finding headed by that cause.
+		{"no roles", func(c map[string]any) { delete(c, "roles") }, []string{"admin-consent-required"}},
 		{"only imap role", func(c map[string]any) { c["roles"] = []string{"IMAP.AccessAsApp"} }, []string{"token-permission-missing", "token-permission-missing"}},
 		{"other tenant", func(c map[string]any) { c["tid"] = "tid-2" }, []string{"tenant-not-found"}},
 		{"other app", func(c map[string]any) { c["appid"] = "app-9" }, []string{"app-not-found"}},
