@@ -46,13 +46,16 @@ func (p *SMTP) Connect(ctx context.Context) error {
 	// Before TLS the raw connection is recorded; from STARTTLS on, the
 	// client's debug writer sees the plaintext (direction told by syntax).
 	start := time.Now()
-	c, err := smtp.NewClientStartTLS(p.Transcript.ConnUntilSTARTTLS(raw), p.TLSConfig())
+	c, err := smtp.NewClientStartTLS(p.Transcript.ConnUntilSTARTTLS(p.limited(raw)), p.TLSConfig())
 	if err != nil {
 		raw.Close()
+		if le := p.over(err); le != err {
+			return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: le}
+		}
 		if strings.Contains(err.Error(), "STARTTLS") {
 			return &NetError{Stage: StageTLS, Addr: p.Addr, Err: errors.New("server does not offer STARTTLS")}
 		}
-		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("greeting, EHLO, STARTTLS", start, "")
 	c.CommandTimeout = smtpCommandTimeout
@@ -71,7 +74,7 @@ func (p *SMTP) Connect(ctx context.Context) error {
 		if err == nil {
 			err = errors.New("TLS handshake did not complete")
 		}
-		return &NetError{Stage: StageTLS, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return &NetError{Stage: StageTLS, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("tls", start, DescribeTLS(st)+"; EHLO again")
 	if p.OnTLS != nil {
@@ -116,7 +119,7 @@ func (p *SMTP) auth(ctx context.Context, sc sasl.Client, mech string) (string, e
 			}
 			return "", &RejectedError{Protocol: "smtp", Reply: smtpReply(se), Challenge: challenge, Err: err}
 		}
-		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	summary := "AUTH " + mech + " accepted for " + p.User + " (no mail sent)"
 	p.timing("auth", start, "AUTH "+mech+" accepted for "+p.User)
@@ -141,7 +144,7 @@ func (p *SMTP) send() error {
 		if errors.As(err, &se) {
 			return &CommandError{Protocol: "smtp", Command: cmd, Reply: smtpReply(se), Err: err}
 		}
-		return &NetError{Stage: StageCommand, Addr: p.Addr, Err: err}
+		return &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(err)}
 	}
 	if err := p.c.Mail(p.User, nil); err != nil {
 		return fail("MAIL FROM", err)
