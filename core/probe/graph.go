@@ -158,7 +158,7 @@ func (g *Graph) note(dir Direction, text string) {
 	}
 	g.Transcript.mu.Lock()
 	defer g.Transcript.mu.Unlock()
-	g.Transcript.appendLocked(Line{Time: time.Now(), Dir: dir, Text: g.Transcript.scrubText(text)})
+	g.Transcript.appendLocked(rawLine{time: time.Now(), dir: dir, text: g.Transcript.scrubText(text), masked: true})
 }
 
 func parseGraphError(resp *http.Response, data []byte) *GraphError {

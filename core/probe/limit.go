@@ -15,7 +15,7 @@ const (
 	// (RFC 5321 and RFC 2449 allow 512), a SASL challenge a few KB.
 	MaxLine = 64 << 10
 	// MaxRead caps all bytes read on one connection.
-	MaxRead = 1 << 20
+	MaxRead = 256 << 10
 )
 
 // LimitError means a server sent more than a limit allows: a line longer

@@ -65,8 +65,16 @@ func (p *SMTP) Connect(ctx context.Context) error {
 	start = time.Now()
 	// The TLS handshake and the second EHLO happen lazily on the next
 	// command; Extension triggers them, and a failure is cached by the
-	// client and returned by Noop without network traffic.
-	c.Extension("AUTH")
+	// client and returned by Noop without network traffic. Without AUTH,
+	// Noop tells a server that offers none from a second EHLO that broke
+	// a limit.
+	if ok, _ := c.Extension("AUTH"); !ok {
+		var le *LimitError
+		if errors.As(p.over(c.Noop()), &le) {
+			raw.Close()
+			return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: le}
+		}
+	}
 	st, _ := c.TLSConnectionState()
 	if !st.HandshakeComplete {
 		err := c.Noop()
@@ -82,6 +90,17 @@ func (p *SMTP) Connect(ctx context.Context) error {
 	}
 	p.c = c
 	return nil
+}
+
+// smtpLineLimit is go-smtp's own limit on a reply line.
+const smtpLineLimit = 2000
+
+// over is Target.over that also knows go-smtp's own line limit.
+func (p *SMTP) over(err error) error {
+	if errors.Is(err, smtp.ErrTooLongLine) {
+		return &LimitError{Addr: p.Addr, What: "line", Limit: smtpLineLimit}
+	}
+	return p.Target.over(err)
 }
 
 // Offers reports whether the server advertised the AUTH mechanism.

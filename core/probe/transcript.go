@@ -59,10 +59,21 @@ type Transcript struct {
 	tlsOn    bool   // STARTTLS was accepted: raw bytes are TLS from here
 }
 
-// kept is a line after the head with its sequence number.
+// kept is a line after the head with its sequence number. It is masked
+// only when it is read: most lines of a flood are dropped unread, and
+// masking every one would make a flood cost time as well as memory.
 type kept struct {
 	seq int
-	l   Line
+	raw rawLine
+}
+
+// rawLine is a line as it came, with what masking it needs to know.
+type rawLine struct {
+	time   time.Time
+	dir    Direction
+	text   string
+	cont   bool // a client line that answers a SASL continuation
+	masked bool // text is masked already (the tool's own notes, Graph)
 }
 
 // Limits of what a transcript keeps: enough for every real conversation a
@@ -97,7 +108,7 @@ func (t *Transcript) Lines() []Line {
 		out = append(out, t.dropNoteLocked(tail[0].seq-maxKeptHead))
 	}
 	for _, k := range tail {
-		out = append(out, k.l)
+		out = append(out, t.render(k.raw))
 	}
 	return out
 }
@@ -118,7 +129,7 @@ func (t *Transcript) Flush() {
 			t.onLine(t.dropNoteLocked(k.seq - t.emitted))
 		}
 		if t.onLine != nil {
-			t.onLine(k.l)
+			t.onLine(t.render(k.raw))
 		}
 		t.emitted = k.seq + 1
 	}
@@ -186,7 +197,7 @@ func (t *Transcript) Note(text string) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.appendLocked(Line{Time: time.Now(), Dir: '*', Text: t.scrubText(text)})
+	t.appendLocked(rawLine{time: time.Now(), dir: '*', text: t.scrubText(text), masked: true})
 }
 
 func (t *Transcript) feed(dir Direction, p []byte) {
@@ -223,28 +234,40 @@ func (t *Transcript) addLocked(dir Direction, line string) {
 	if dir == FromServer && strings.HasPrefix(line, "220") && strings.EqualFold(t.lastC, "STARTTLS") {
 		t.tlsOn = true
 	}
+	r := rawLine{time: time.Now(), dir: dir, text: line}
 	if dir == FromClient {
 		t.lastC = line
-	}
-	if dir == FromServer {
+		r.cont = t.cont
+		t.cont = false
+	} else {
 		// Any line after a continuation (a server may send more lines
 		// before the client answers) leaves the next client line masked.
 		t.cont = t.cont || isContinuation(line)
-		line = t.scrubText(decodeChallenge(t.scrubText(line)))
-	} else {
-		line = t.scrubText(maskClientLine(line, t.cont))
-		t.cont = false
 	}
-	t.appendLocked(Line{Time: time.Now(), Dir: dir, Text: line})
+	t.appendLocked(r)
 }
 
-// appendLocked keeps a masked line: cut to maxKeptLine characters, control
-// characters made visible, in the head or the tail.
-func (t *Transcript) appendLocked(l Line) {
-	l.Text = visible.Line(cutLine(l.Text))
+// render masks a line: credentials hidden, cut to maxKeptLine characters,
+// control characters made visible.
+func (t *Transcript) render(r rawLine) Line {
+	text := r.text
+	switch {
+	case r.masked:
+	case r.dir == FromServer:
+		text = t.scrubText(decodeChallenge(t.scrubText(text)))
+	default:
+		text = t.scrubText(maskClientLine(text, r.cont))
+	}
+	return Line{Time: r.time, Dir: r.dir, Text: visible.Line(cutLine(text))}
+}
+
+// appendLocked keeps a line in the head (masked and passed on at once) or
+// in the tail.
+func (t *Transcript) appendLocked(r rawLine) {
 	seq := t.total
 	t.total++
 	if seq < maxKeptHead {
+		l := t.render(r)
 		t.head = append(t.head, l)
 		if t.onLine != nil && t.emitted == seq {
 			t.onLine(l)
@@ -252,12 +275,12 @@ func (t *Transcript) appendLocked(l Line) {
 		}
 		return
 	}
-	k := kept{seq: seq, l: l}
+	k := kept{seq: seq, raw: r}
 	if len(t.tail) < maxKeptTail {
 		t.tail = append(t.tail, k)
 		return
 	}
-	t.dropped += int64(len(t.tail[t.tailNext].l.Text))
+	t.dropped += int64(len(t.tail[t.tailNext].raw.text))
 	t.tail[t.tailNext] = k
 	t.tailNext = (t.tailNext + 1) % maxKeptTail
 }
