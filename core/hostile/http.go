@@ -128,7 +128,7 @@ func StartAuthority(p *PKI, b Behaviour, catcher *HTTP) (*HTTP, error) {
 			case strings.HasSuffix(path, "/oauth2/v2.0/devicecode"):
 				writeJSON(w, http.StatusOK, map[string]any{"user_code": "AB\x1b[2JCD", "device_code": "dc-1",
 					"verification_uri": "https://microsoft.com/devicelogin\x1b]8;;https://evil.example/\x07",
-					"expires_in": 900, "interval": 1, "message": "To sign in, " + EscapeText})
+					"expires_in":       900, "interval": 1, "message": "To sign in, " + EscapeText})
 			default:
 				http.NotFound(w, r)
 			}
