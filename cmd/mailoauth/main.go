@@ -14,7 +14,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"golang.org/x/term"
@@ -34,24 +33,53 @@ type streams struct {
 	out    io.Writer
 	err    io.Writer
 	getenv func(string) string
-	// readSecret prompts on the terminal without echo; nil when stdin is
-	// not a terminal.
-	readSecret func(prompt string) (string, error)
+	// readSecret prompts on the terminal without echo and returns when
+	// ctx ends, with the terminal restored; nil when stdin is not a
+	// terminal.
+	readSecret func(ctx context.Context, prompt string) (string, error)
 	// openURL opens sign-in pages; nil means the system browser.
 	openURL func(url string) error
+
+	inLines *bufio.Reader // the one buffered reader of in (see lines)
 }
 
 func systemStreams() *streams {
 	s := &streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, getenv: os.Getenv}
-	if term.IsTerminal(int(os.Stdin.Fd())) {
-		s.readSecret = func(prompt string) (string, error) {
-			fmt.Fprint(os.Stderr, prompt)
-			b, err := term.ReadPassword(int(os.Stdin.Fd()))
-			fmt.Fprintln(os.Stderr)
-			return string(b), err
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+		s.readSecret = func(ctx context.Context, prompt string) (string, error) {
+			return readHidden(ctx, fd, prompt)
 		}
 	}
 	return s
+}
+
+// readHidden reads a line from the terminal fd without echo. Ctrl+C (ctx)
+// ends the wait at once and puts the terminal back as it was: the reading
+// goroutine stays blocked, but the program exits right after.
+func readHidden(ctx context.Context, fd int, prompt string) (string, error) {
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprint(os.Stderr, prompt)
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		done <- result{b, err}
+	}()
+	select {
+	case res := <-done:
+		fmt.Fprintln(os.Stderr)
+		return string(res.b), res.err
+	case <-ctx.Done():
+		term.Restore(fd, state)
+		fmt.Fprintln(os.Stderr)
+		return "", ctx.Err()
+	}
 }
 
 func main() {
@@ -98,11 +126,3 @@ func run(ctx context.Context, args []string, st *streams) int {
 	return exitUsage
 }
 
-// readLine reads one line from r (for --secret-stdin), without the line end.
-func readLine(r io.Reader) (string, error) {
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && (err != io.EOF || line == "") {
-		return "", err
-	}
-	return strings.TrimRight(line, "\r\n"), nil
-}

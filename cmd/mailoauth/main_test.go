@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -451,7 +452,7 @@ func TestSimulateJSONFirstLine(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"simulate", "--json", "--scenario", "imap-disabled", "--dir", dir}, st)
 	}()
-	line, err := readLine(r)
+	line, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil {
 		t.Fatal(err)
 	}
