@@ -125,4 +125,3 @@ func run(ctx context.Context, args []string, st *streams) int {
 	fmt.Fprintf(st.err, "mailoauth: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage
 }
-

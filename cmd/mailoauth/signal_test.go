@@ -151,4 +151,3 @@ func TestNamedPipeAsFileIsRefusedAtOnce(t *testing.T) {
 		})
 	}
 }
-
