@@ -50,6 +50,10 @@ func TestSecretInTheWrongPlaceIsNeverEchoed(t *testing.T) {
 			}
 		})
 	}
+	// Nor as the command.
+	if code, out, errOut := (cli{}).run(t, leaked, "--tenant", "x"); code != exitUsage || strings.Contains(out+errOut, leaked[:12]) {
+		t.Errorf("a secret as the command: exit %d, output %q", code, out+errOut)
+	}
 	// An ordinary stray word is still shown, to help.
 	_, _, errOut := cli{env: map[string]string{"S": sim.ClientSecret}}.run(t, append(simArgs(sim), "--secret-env", "S", "imap")...)
 	if !strings.Contains(errOut, `"imap"`) {

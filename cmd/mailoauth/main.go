@@ -122,6 +122,6 @@ func run(ctx context.Context, args []string, st *streams) int {
 		fmt.Fprint(st.out, usage)
 		return exitOK
 	}
-	fmt.Fprintf(st.err, "mailoauth: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(st.err, "mailoauth: unknown command %s\n\n%s", showArg(args[0]), usage)
 	return exitUsage
 }
