@@ -117,6 +117,10 @@ func (r *run) graphToken(ctx context.Context, flow auth.Flow, flowErr error, sil
 			r.end("graph-token", started, Skipped, "cancelled", nil)
 			return "", nil, false
 		}
+		if d, text, ok := r.guardDiagnosis(err, "graph"); ok {
+			r.end("graph-token", started, Fail, text, d)
+			return "", nil, false
+		}
 		r.end("graph-token", started, Fail, tokenErrorText(err, ctx), r.tokenDiagnosis(err))
 		return "", nil, false
 	}
@@ -167,6 +171,9 @@ func hasAny(have, want []string) bool {
 
 // graphDiagnosis explains a Graph failure.
 func (r *run) graphDiagnosis(err error, c *token.Claims) (*diagnose.Diagnosis, string) {
+	if d, text, ok := r.guardDiagnosis(err, "graph"); ok {
+		return d, text
+	}
 	ge, ok := probe.IsGraphError(err)
 	if !ok {
 		if d, text := r.netDiagnosis("", hostOf(r.j.graphURL), err, "graph"); d != nil {
