@@ -4,6 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"encoding/base64"
 	"encoding/json"
 	"net"
@@ -319,6 +326,19 @@ func TestBadInputMakesNoConnection(t *testing.T) {
 		{"http authority", "--authority-host", "http://127.0.0.1:1", "authority-host", nil},
 		{"missing CA file", "--ca-file", "/nonexistent/ca.pem", "ca-file", nil},
 		{"missing cert file", "--cert", "/nonexistent/app.pfx", "cert", nil},
+		{"host with a space", "--imap-host", "outlook office365.com:993", "imap-host", nil},
+		{"host with a tab", "--pop-host", "outlook\toffice365.com:995", "pop-host", nil},
+		{"host with an escape", "--smtp-host", "smtp\x1b[2J.office365.com:587", "smtp-host", nil},
+		{"wildcard host", "--pop-host", "*.office365.com:995", "pop-host", nil},
+		{"empty port", "--imap-host", "127.0.0.1:", "imap-host", nil},
+		{"authority without a host", "--authority-host", "https://:443", "authority-host", nil},
+		{"authority with a password", "--authority-host", "https://admin:Hunter2Pass@login.microsoftonline.com", "authority-host", nil},
+		{"graph URL with a password", "--graph-url", "https://admin:Hunter2Pass@graph.microsoft.com", "graph-url", nil},
+		{"EC key", "--cert", ecCertFile(t), "cert", nil},
+		{"10,000-character local part", "--mailbox", strings.Repeat("a", 10000) + "@contoso.com", "mailbox", nil},
+		{"CA file is a device", "--ca-file", "/dev/zero", "ca-file", nil},
+		{"cert is a device", "--cert", "/dev/zero", "cert", nil},
+		{"secret with a line break inside", "--secret-env", "S2", "secret", map[string]string{"S2": "Hunter2Pass\nabcdefghijklmnopqrstuvwxyz"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -348,8 +368,33 @@ func TestBadInputMakesNoConnection(t *testing.T) {
 			if n := sim.Connections(); n != (simulate.Stats{}) {
 				t.Errorf("bad input made connections: %+v", n)
 			}
+			if strings.Contains(out+errOut, "Hunter2Pass") || strings.Contains(out+errOut, sim.ClientSecret) || len(errOut) > 2000 || strings.ContainsRune(errOut, 0x1b) {
+				t.Errorf("the message shows a password, a raw escape or the whole value:\n%.500s", errOut)
+			}
 		})
 	}
+}
+
+// ecCertFile writes a PEM certificate with an EC private key, which MSAL
+// cannot sign with.
+func ecCertFile(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "app"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := x509.MarshalECPrivateKey(key)
+	path := filepath.Join(t.TempDir(), "ec.pem")
+	data := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb})...)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func TestPastedValuesAreTrimmed(t *testing.T) {

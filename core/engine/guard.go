@@ -55,7 +55,7 @@ func (r *run) allowedHosts(step string) []string {
 	}
 	key := hostKey(r.j.cloud.AuthorityHost)
 	hosts := []string{key}
-	if u, err := url.Parse(r.j.cloud.AuthorityHost); err == nil && u.Port() == "" {
+	if u, err := url.Parse(r.j.cloud.AuthorityHost); err == nil && (u.Port() == "" || u.Port() == "443") {
 		for _, a := range cloud.AuthorityAliases(u.Hostname()) {
 			if a != key {
 				hosts = append(hosts, a)

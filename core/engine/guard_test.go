@@ -192,3 +192,31 @@ func TestEscapesNeverReachAFace(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowedHosts: the sign-in steps may reach the authority and its
+// known aliases only, Graph its own host only; a private authority has no
+// aliases.
+func TestAllowedHosts(t *testing.T) {
+	tests := []struct {
+		authority, graph, step string
+		want                   []string
+	}{
+		{"", "", "token", []string{"login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"}},
+		{"https://login.microsoftonline.us", "", "tenant", []string{"login.microsoftonline.us", "login.usgovcloudapi.net"}},
+		{"https://127.0.0.1:8443", "", "token", []string{"127.0.0.1:8443"}},
+		{"https://login.microsoftonline.com:443", "", "token", []string{"login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"}},
+		{"", "https://graph.microsoft.com", "graph", []string{"graph.microsoft.com"}},
+		{"", "https://127.0.0.1:9443/", "graph", []string{"127.0.0.1:9443"}},
+	}
+	for _, tt := range tests {
+		p := profile.Profile{AuthorityHost: tt.authority, GraphURL: tt.graph, Protocols: []profile.Protocol{profile.IMAP}}
+		j, problems := Prepare(p, Options{})
+		if len(problems) > 0 {
+			t.Fatal(problems)
+		}
+		r := &run{j: j}
+		if got := strings.Join(r.allowedHosts(tt.step), " "); got != strings.Join(tt.want, " ") {
+			t.Errorf("allowedHosts(%s, authority %q, graph %q) = %s, want %s", tt.step, tt.authority, tt.graph, got, strings.Join(tt.want, " "))
+		}
+	}
+}
