@@ -220,3 +220,53 @@ func TestAllowedHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestFloodedTranscriptIsBounded: a server flooding lines leaves a
+// transcript of its first and last lines with a note of what was dropped,
+// passed on before the step's end, and the step ends with
+// response-too-large.
+func TestFloodedTranscriptIsBounded(t *testing.T) {
+	pki, err := hostile.NewPKI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := startSim(t, simulate.Options{})
+	ca, _ := pki.WriteCAFile(t.TempDir(), sim.CAPEM)
+	m, err := hostile.StartMail(pki, "imap", hostile.FloodLines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	p := simProfile(sim)
+	p.CAFile, p.IMAPHost, p.Protocols = ca, m.Addr, []profile.Protocol{profile.IMAP}
+	var lines int
+	noteBeforeEnd, ended := false, false
+	res := prepare(t, p).Run(context.Background(), func(e Event) {
+		if e.Step != "imap" {
+			return
+		}
+		switch e.Kind {
+		case Transcript:
+			lines++
+			if strings.Contains(e.Text, "not kept") && !ended {
+				noteBeforeEnd = true
+			}
+		case StepEnd:
+			ended = true
+		}
+	})
+	s := res.Step("imap")
+	if s.Status != Fail || s.Diagnosis == nil || s.Diagnosis.ID != "response-too-large" {
+		t.Fatalf("imap = %s %q %+v", s.Status, s.Detail, s.Diagnosis)
+	}
+	if !noteBeforeEnd || lines > 400 {
+		t.Errorf("%d transcript events, drop note passed on: %v", lines, noteBeforeEnd)
+	}
+	note := false
+	for _, l := range s.Transcript {
+		note = note || strings.Contains(l.Text, "not kept")
+	}
+	if n := len(s.Transcript); n > 400 || !note {
+		t.Errorf("kept transcript has %d lines, drop note %v", n, note)
+	}
+}

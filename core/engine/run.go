@@ -32,6 +32,11 @@ type run struct {
 	// libraries (a reader reading a last BYE, an HTTP dial that lost the
 	// race) may still report afterwards; those reports are dropped.
 	closed bool
+	// finished is set when Run starts writing the result: from then on a
+	// step that is still running (after the time limit) changes nothing.
+	finished bool
+	// transcripts are the steps' transcripts, flushed when a step ends.
+	transcripts map[string]*probe.Transcript
 }
 
 // Run executes the job and returns its result. emit (may be nil) receives
@@ -66,6 +71,7 @@ func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
 	res.Cancelled = ctx.Err() == context.Canceled
 	var ended []*StepResult
 	r.mu.Lock()
+	r.finished = true
 	for _, name := range r.order {
 		s := r.steps[name]
 		switch {
@@ -214,6 +220,10 @@ func (r *run) safeDiagnosis(d *diagnose.Diagnosis) *diagnose.Diagnosis {
 func (r *run) begin(step, text string) time.Time {
 	now := r.j.opts.now()
 	r.mu.Lock()
+	if r.finished {
+		r.mu.Unlock()
+		return now
+	}
 	if s := r.steps[step]; s != nil {
 		s.Status = Running
 	}
@@ -231,7 +241,7 @@ func (r *run) log(step string, lvl Level, text, detail string) {
 func (r *run) timing(step string, t probe.Timing) {
 	t.Detail = r.safeLine(t.Detail)
 	r.mu.Lock()
-	if s := r.steps[step]; s != nil && !r.closed {
+	if s := r.steps[step]; s != nil && !r.closed && !r.finished {
 		s.Timings = append(s.Timings, t)
 	}
 	r.mu.Unlock()
@@ -244,7 +254,12 @@ func (r *run) end(step string, started time.Time, st Status, detail string, d *d
 	dur := r.j.opts.now().Sub(started)
 	d = r.safeDiagnosis(d)
 	detail = r.safeLine(detail)
+	r.flushTranscript(step)
 	r.mu.Lock()
+	if r.finished {
+		r.mu.Unlock()
+		return // too late: the run has ended without this step
+	}
 	s := r.steps[step]
 	if s != nil {
 		s.Status, s.Duration, s.Detail, s.Diagnosis = st, dur, detail, d
@@ -258,29 +273,49 @@ func (r *run) end(step string, started time.Time, st Status, detail string, d *d
 }
 
 func (r *run) addMessage(step, msg string) {
+	msg = r.safeLine(msg)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s := r.steps[step]; s != nil {
-		s.Messages = append(s.Messages, r.safeLine(msg))
+	if s := r.steps[step]; s != nil && !r.finished {
+		s.Messages = append(s.Messages, msg)
 	}
 }
 
 func (r *run) setTranscript(step string, lines []probe.Line) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s := r.steps[step]; s != nil {
+	if s := r.steps[step]; s != nil && !r.finished {
 		s.Transcript = lines
+	}
+}
+
+// flushTranscript passes on the rest of a step's transcript (the tail of a
+// long one) and keeps its lines, before the step's end is reported.
+func (r *run) flushTranscript(step string) {
+	r.mu.Lock()
+	tr := r.transcripts[step]
+	r.mu.Unlock()
+	if tr != nil {
+		tr.Flush()
+		r.setTranscript(step, tr.Lines())
 	}
 }
 
 // transcript returns a masking transcript for a step that forwards lines
 // as events when the profile asks for transcripts.
 func (r *run) transcript(step string) *probe.Transcript {
-	return probe.NewTranscript(func(l probe.Line) {
+	tr := probe.NewTranscript(func(l probe.Line) {
 		if r.j.p.Transcript {
 			r.emit(Event{Time: l.Time, Kind: Transcript, Step: step, Level: Debug, Text: l.String()})
 		}
 	}, r.j.scrub)
+	r.mu.Lock()
+	if r.transcripts == nil {
+		r.transcripts = map[string]*probe.Transcript{}
+	}
+	r.transcripts[step] = tr
+	r.mu.Unlock()
+	return tr
 }
 
 // diag returns the catalog entry for id with the run's facts filled in.
