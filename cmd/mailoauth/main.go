@@ -53,32 +53,54 @@ func systemStreams() *streams {
 	return s
 }
 
-// readHidden reads a line from the terminal fd without echo. Ctrl+C (ctx)
-// ends the wait at once and puts the terminal back as it was: the reading
-// goroutine stays blocked, but the program exits right after.
+// readHidden reads a line from the terminal fd without echo. The echo is
+// turned off before the prompt shows and put back before it returns, also
+// when Ctrl+C (ctx) ends the wait: the reading goroutine then stays
+// blocked, but the program exits right after.
 func readHidden(ctx context.Context, fd int, prompt string) (string, error) {
-	state, err := term.GetState(fd)
+	restore, err := echoOff(fd)
 	if err != nil {
 		return "", err
 	}
+	defer restore()
 	fmt.Fprint(os.Stderr, prompt)
+	defer fmt.Fprintln(os.Stderr)
 	type result struct {
-		b   []byte
-		err error
+		line string
+		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
-		b, err := term.ReadPassword(fd)
-		done <- result{b, err}
+		line, err := readTTYLine(os.Stdin)
+		done <- result{line, err}
 	}()
 	select {
 	case res := <-done:
-		fmt.Fprintln(os.Stderr)
-		return string(res.b), res.err
+		return res.line, res.err
 	case <-ctx.Done():
-		term.Restore(fd, state)
-		fmt.Fprintln(os.Stderr)
 		return "", ctx.Err()
+	}
+}
+
+// readTTYLine reads up to a line feed, a byte at a time (nothing after the
+// line is taken from the terminal), without the line end.
+func readTTYLine(r io.Reader) (string, error) {
+	var line []byte
+	var b [1]byte
+	for {
+		n, err := r.Read(b[:])
+		if n > 0 {
+			if b[0] == '\n' {
+				return trimNewline(string(line) + "\n"), nil
+			}
+			line = append(line, b[0])
+		}
+		if err != nil {
+			if err == io.EOF && len(line) > 0 {
+				return string(line), nil
+			}
+			return "", err
+		}
 	}
 }
 
