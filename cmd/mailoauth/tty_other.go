@@ -5,4 +5,6 @@ package main
 import "errors"
 
 // echoOff is not available here: the hidden prompt is not offered.
-func echoOff(int) (func(), error) { return nil, errors.New("hidden input is not supported on this system") }
+func echoOff(int) (func(), error) {
+	return nil, errors.New("hidden input is not supported on this system")
+}
