@@ -1,6 +1,7 @@
 package hostile
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -71,6 +72,7 @@ func (s *HTTP) Close() {
 
 func (s *HTTP) record(r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	r.Body = io.NopCloser(bytes.NewReader(body)) // the handler reads it again
 	s.mu.Lock()
 	s.reqs = append(s.reqs, Request{Method: r.Method, Path: r.URL.RequestURI(), Header: r.Header.Clone(), Body: string(body)})
 	s.mu.Unlock()
@@ -159,11 +161,11 @@ func (s *HTTP) token(w http.ResponseWriter, r *http.Request, b Behaviour, catche
 	case RedirectHTTP, RedirectHost:
 		http.Redirect(w, r, catcher.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	case Escapes:
-		code, desc := "invalid_client", "AADSTS7000215: Invalid client secret provided. "+EscapeText
-		if r.PostFormValue("grant_type") == "device_code" || strings.Contains(r.PostFormValue("grant_type"), "device_code") {
-			code, desc = "expired_token", "AADSTS70020: The provided value for the input parameter 'device_code' is not valid. This device code has expired. "+EscapeText
+		code, desc, n := "invalid_client", "AADSTS7000215: Invalid client secret provided. "+EscapeText, 7000215
+		if strings.Contains(r.PostFormValue("grant_type"), "device_code") {
+			code, desc, n = "authorization_declined", "AADSTS70000: The request was denied because one or more scopes requested are unauthorized or expired. "+EscapeText, 70000
 		}
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": code, "error_description": desc, "error_codes": []int{7000215}})
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": code, "error_description": desc, "error_codes": []int{n}})
 	default:
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "invalid_client",
 			"error_description": "AADSTS7000215: Invalid client secret provided.", "error_codes": []int{7000215}})
