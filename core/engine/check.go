@@ -134,7 +134,11 @@ func (r *run) token(ctx context.Context, flow auth.Flow, flowErr error) (auth.To
 			r.end("token", started, Skipped, "cancelled", nil)
 			return auth.Token{}, false
 		}
-		if d, text, ok := r.guardDiagnosis(err, ""); ok {
+		// A federated domain's password sign-in goes to the federation
+		// server, another host, which the guard refuses: the federation is
+		// the cause to report (the refusal is in the log).
+		federated := r.j.p.Flow == profile.Password && r.realmType() == "Federated"
+		if d, text, ok := r.guardDiagnosis(err, ""); ok && !federated {
 			r.end("token", started, Fail, text, d)
 			return auth.Token{}, false
 		}

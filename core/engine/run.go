@@ -179,6 +179,9 @@ func (r *run) emit(e Event) {
 	e.Detail = r.safeLine(e.Detail)
 	e.Diagnosis = r.safeDiagnosis(e.Diagnosis)
 	if e.Prompt != nil {
+		// The URL is the sign-in address the browser opens: only made
+		// visible (scrubbing could change it); the code and the message
+		// come from the server.
 		pr := *e.Prompt
 		pr.URL, pr.Code, pr.Message = visible.Line(pr.URL), r.safeLine(pr.Code), r.safeLine(pr.Message)
 		e.Prompt = &pr
