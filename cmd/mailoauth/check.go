@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -62,21 +63,26 @@ func (f *checkFlags) register(fs *flag.FlagSet) {
 
 func runCheck(ctx context.Context, args []string, st *streams) int {
 	fs := flag.NewFlagSet("mailoauth check", flag.ContinueOnError)
-	fs.SetOutput(st.err)
 	var f checkFlags
 	f.register(fs)
 	fs.Usage = func() {
-		fmt.Fprint(st.err, "Usage: mailoauth check [flags]\n\nThe client secret is never a flag value: use --secret-env NAME, --secret-stdin, or answer the prompt.\nWith no tenant, client ID, mailbox or secret, check runs the environment check.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: mailoauth check [flags]\n\nThe client secret is never a flag value: use --secret-env NAME, --secret-stdin, or answer the prompt.\nWith no tenant, client ID, mailbox or secret, check runs the environment check.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
+	if code, ok := parseFlags(fs, args, st); !ok {
+		return code
+	}
+	for _, e := range []struct{ field, flag, value string }{
+		{profile.FieldSecret, "secret-env", f.secretEnv}, {profile.FieldPassword, "password-env", f.passwordEnv},
+		{profile.FieldCertPassword, "cert-password-env", f.certPasswordEnv},
+	} {
+		if msg := envNameError(e.flag, e.value); msg != "" {
+			fmt.Fprintf(st.err, "mailoauth: %s: %s\n", e.field, msg)
+			return exitUsage
 		}
-		return exitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(st.err, "mailoauth: unexpected argument %q (a secret is never given as an argument; use --secret-env NAME or --secret-stdin)\n", fs.Arg(0))
+		fmt.Fprintf(st.err, "mailoauth: unexpected argument %s (a secret is never given as an argument; use --secret-env NAME or --secret-stdin)\n", showArg(fs.Arg(0)))
 		return exitUsage
 	}
 	p := profile.Profile{
@@ -99,7 +105,7 @@ func runCheck(ctx context.Context, args []string, st *streams) int {
 	if f.env {
 		p.Tenant, p.ClientID, p.Mailbox, p.CertFile = "", "", "", ""
 	} else if p.HasCredentials() || f.secretEnv != "" || f.secretStdin {
-		if code := readSecrets(&p, &f, st); code != exitOK {
+		if code := readSecrets(ctx, &p, &f, st); code != exitOK {
 			return code
 		}
 	}
@@ -137,8 +143,8 @@ func runCheck(ctx context.Context, args []string, st *streams) int {
 
 // readSecrets fills the secret and certificate password from the
 // environment, standard input or a prompt. It never accepts a value on the
-// command line.
-func readSecrets(p *profile.Profile, f *checkFlags, st *streams) int {
+// command line, never prints one, and every wait ends with ctx (exit 130).
+func readSecrets(ctx context.Context, p *profile.Profile, f *checkFlags, st *streams) int {
 	bad := func(field, msg string) int {
 		fmt.Fprintf(st.err, "mailoauth: %s: %s\n", field, msg)
 		return exitUsage
@@ -146,13 +152,13 @@ func readSecrets(p *profile.Profile, f *checkFlags, st *streams) int {
 	if f.certPasswordEnv != "" {
 		v, ok := lookup(st, f.certPasswordEnv)
 		if !ok {
-			return bad(profile.FieldCertPassword, fmt.Sprintf("environment variable %s is not set — export it, or leave out --cert-password-env", f.certPasswordEnv))
+			return bad(profile.FieldCertPassword, envName("cert-password-env", f.certPasswordEnv)+" is not set — export it, or leave out --cert-password-env")
 		}
 		p.CertPassword = v
 	}
 	flow := profile.Flow(strings.ToLower(strings.TrimSpace(f.flow)))
 	if flow == profile.Password || flow == profile.AppPassword {
-		if code := readPassword(p, f, st, bad); code != exitOK {
+		if code := readPassword(ctx, p, f, st, bad); code != exitOK {
 			return code
 		}
 	}
@@ -166,62 +172,64 @@ func readSecrets(p *profile.Profile, f *checkFlags, st *streams) int {
 		}
 		return exitOK
 	}
+	var v string
+	var err error
 	switch {
 	case f.secretEnv != "" && f.secretStdin:
 		return bad(profile.FieldSecret, "give either --secret-env or --secret-stdin, not both")
 	case f.secretEnv != "":
-		v, ok := lookup(st, f.secretEnv)
+		var ok bool
+		v, ok = lookup(st, f.secretEnv)
 		if !ok || profile.Clean(v) == "" {
-			return bad(profile.FieldSecret, fmt.Sprintf("environment variable %s is empty or not set — export it with the client secret's Value", f.secretEnv))
+			return bad(profile.FieldSecret, envName("secret-env", f.secretEnv)+" is empty or not set — export it with the client secret's Value")
 		}
-		p.ClientSecret = v
-	case f.secretStdin:
-		v, err := readLine(st.in)
-		if err != nil && err != io.EOF {
-			return bad(profile.FieldSecret, "cannot read standard input: "+err.Error())
-		}
-		p.ClientSecret = v
+	case f.secretStdin && st.readSecret == nil:
+		v, err = readLine(ctx, st, "the client secret")
 	case st.readSecret != nil:
-		v, err := st.readSecret("Client secret (Value, input hidden): ")
-		if err != nil {
-			return bad(profile.FieldSecret, "cannot read the secret: "+err.Error())
-		}
-		p.ClientSecret = v
+		// --secret-stdin on a terminal asks without echo too.
+		v, err = st.readSecret(ctx, "Client secret (Value, input hidden): ")
 	default:
 		return bad(profile.FieldSecret, "no client secret given — use --secret-env NAME, --secret-stdin, or run in a terminal to be asked (or use --cert)")
 	}
+	switch {
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		return exitCancelled
+	case err != nil && err != io.EOF:
+		return bad(profile.FieldSecret, "cannot read the secret: "+err.Error())
+	}
+	p.ClientSecret = v
 	return exitOK
 }
 
 // readPassword fills the user's password from the environment, standard
 // input or a prompt; never from the command line.
-func readPassword(p *profile.Profile, f *checkFlags, st *streams, bad func(field, msg string) int) int {
+func readPassword(ctx context.Context, p *profile.Profile, f *checkFlags, st *streams, bad func(field, msg string) int) int {
+	var v string
+	var err error
 	switch {
 	case f.passwordEnv != "" && f.passwordStdin:
 		return bad(profile.FieldPassword, "give either --password-env or --password-stdin, not both")
 	case f.passwordStdin && f.secretStdin:
 		return bad(profile.FieldPassword, "standard input can carry only one secret: use --password-env or --secret-env for the other")
 	case f.passwordEnv != "":
-		v, ok := lookup(st, f.passwordEnv)
-		if !ok {
-			return bad(profile.FieldPassword, fmt.Sprintf("environment variable %s is empty or not set", f.passwordEnv))
+		var ok bool
+		if v, ok = lookup(st, f.passwordEnv); !ok {
+			return bad(profile.FieldPassword, envName("password-env", f.passwordEnv)+" is empty or not set")
 		}
-		p.Password = v
-	case f.passwordStdin:
-		v, err := readLine(st.in)
-		if err != nil && err != io.EOF {
-			return bad(profile.FieldPassword, "cannot read standard input: "+err.Error())
-		}
-		p.Password = v
+	case f.passwordStdin && st.readSecret == nil:
+		v, err = readLine(ctx, st, "the password")
 	case st.readSecret != nil:
-		v, err := st.readSecret("Password for " + p.SignInUser() + " (input hidden): ")
-		if err != nil {
-			return bad(profile.FieldPassword, "cannot read the password: "+err.Error())
-		}
-		p.Password = v
+		v, err = st.readSecret(ctx, "Password for "+p.SignInUser()+" (input hidden): ")
 	default:
 		return bad(profile.FieldPassword, "no password given — use --password-env NAME, --password-stdin, or run in a terminal to be asked")
 	}
+	switch {
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		return exitCancelled
+	case err != nil && err != io.EOF:
+		return bad(profile.FieldPassword, "cannot read the password: "+err.Error())
+	}
+	p.Password = v
 	return exitOK
 }
 
@@ -234,24 +242,14 @@ func pasteFrom(st *streams) func(ctx context.Context, pr engine.Prompt) (string,
 	}
 	return func(ctx context.Context, pr engine.Prompt) (string, error) {
 		fmt.Fprintf(st.err, "\n%s\nPaste it here and press Enter:\n> ", pr.Message)
-		lines := make(chan string, 1)
-		errs := make(chan error, 1)
-		go func() {
-			l, err := readLine(st.in)
-			if err != nil && l == "" {
-				errs <- err
-				return
+		l, err := readLine(ctx, st, "")
+		if err != nil && l == "" {
+			if ctx.Err() != nil {
+				return "", ctx.Err()
 			}
-			lines <- l
-		}()
-		select {
-		case l := <-lines:
-			return l, nil
-		case err := <-errs:
 			return "", fmt.Errorf("no answer on standard input: %w", err)
-		case <-ctx.Done():
-			return "", ctx.Err()
 		}
+		return l, nil
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
@@ -28,9 +27,8 @@ type explainJSON struct {
 	Script string          `json:"script,omitempty"`
 }
 
-func runExplain(_ context.Context, args []string, st *streams) int {
+func runExplain(ctx context.Context, args []string, st *streams) int {
 	fs := flag.NewFlagSet("mailoauth explain", flag.ContinueOnError)
-	fs.SetOutput(st.err)
 	jsonOut := fs.Bool("json", false, "print the diagnosis as JSON")
 	var f diagnose.Facts
 	fs.StringVar(&f.Tenant, "tenant", "", "tenant ID or domain, to fill links and PowerShell")
@@ -38,18 +36,18 @@ func runExplain(_ context.Context, args []string, st *streams) int {
 	fs.StringVar(&f.Mailbox, "mailbox", "", "mailbox, to fill PowerShell")
 	fs.StringVar(&f.Protocol, "protocol", "", "imap, pop, smtp or graph, when the text does not say")
 	fs.Usage = func() {
-		fmt.Fprint(st.err, "Usage: mailoauth explain [flags] [TEXT]\n\nExplains an error message from Entra ID, MSAL, an IMAP/POP3/SMTP server, Microsoft Graph or the\nnetwork. Without TEXT it reads standard input. Exit 0 when the cause is recognised, 1 when not.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: mailoauth explain [flags] [TEXT]\n\nExplains an error message from Entra ID, MSAL, an IMAP/POP3/SMTP server, Microsoft Graph or the\nnetwork. Without TEXT it reads standard input. Exit 0 when the cause is recognised, 1 when not.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args, st); !ok {
+		return code
 	}
 	text := strings.Join(fs.Args(), " ")
 	if text == "" {
-		b, err := io.ReadAll(io.LimitReader(st.in, maxExplainInput))
+		b, err := readAll(ctx, st, maxExplainInput, "the error text")
+		if ctx.Err() != nil {
+			return exitCancelled
+		}
 		if err != nil {
 			fmt.Fprintf(st.err, "mailoauth: explain: cannot read standard input: %v\n", err)
 			return exitUsage

@@ -14,7 +14,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"golang.org/x/term"
@@ -34,24 +33,75 @@ type streams struct {
 	out    io.Writer
 	err    io.Writer
 	getenv func(string) string
-	// readSecret prompts on the terminal without echo; nil when stdin is
-	// not a terminal.
-	readSecret func(prompt string) (string, error)
+	// readSecret prompts on the terminal without echo and returns when
+	// ctx ends, with the terminal restored; nil when stdin is not a
+	// terminal.
+	readSecret func(ctx context.Context, prompt string) (string, error)
 	// openURL opens sign-in pages; nil means the system browser.
 	openURL func(url string) error
+
+	inLines *bufio.Reader // the one buffered reader of in (see lines)
 }
 
 func systemStreams() *streams {
 	s := &streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, getenv: os.Getenv}
-	if term.IsTerminal(int(os.Stdin.Fd())) {
-		s.readSecret = func(prompt string) (string, error) {
-			fmt.Fprint(os.Stderr, prompt)
-			b, err := term.ReadPassword(int(os.Stdin.Fd()))
-			fmt.Fprintln(os.Stderr)
-			return string(b), err
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
+		s.readSecret = func(ctx context.Context, prompt string) (string, error) {
+			return readHidden(ctx, fd, prompt)
 		}
 	}
 	return s
+}
+
+// readHidden reads a line from the terminal fd without echo. The echo is
+// turned off before the prompt shows and put back before it returns, also
+// when Ctrl+C (ctx) ends the wait: the reading goroutine then stays
+// blocked, but the program exits right after.
+func readHidden(ctx context.Context, fd int, prompt string) (string, error) {
+	restore, err := echoOff(fd)
+	if err != nil {
+		return "", err
+	}
+	defer restore()
+	fmt.Fprint(os.Stderr, prompt)
+	defer fmt.Fprintln(os.Stderr)
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		line, err := readTTYLine(os.Stdin)
+		done <- result{line, err}
+	}()
+	select {
+	case res := <-done:
+		return res.line, res.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// readTTYLine reads up to a line feed, a byte at a time (nothing after the
+// line is taken from the terminal), without the line end.
+func readTTYLine(r io.Reader) (string, error) {
+	var line []byte
+	var b [1]byte
+	for {
+		n, err := r.Read(b[:])
+		if n > 0 {
+			if b[0] == '\n' {
+				return trimNewline(string(line) + "\n"), nil
+			}
+			line = append(line, b[0])
+		}
+		if err != nil {
+			if err == io.EOF && len(line) > 0 {
+				return string(line), nil
+			}
+			return "", err
+		}
+	}
 }
 
 func main() {
@@ -94,15 +144,6 @@ func run(ctx context.Context, args []string, st *streams) int {
 		fmt.Fprint(st.out, usage)
 		return exitOK
 	}
-	fmt.Fprintf(st.err, "mailoauth: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(st.err, "mailoauth: unknown command %s\n\n%s", showArg(args[0]), usage)
 	return exitUsage
-}
-
-// readLine reads one line from r (for --secret-stdin), without the line end.
-func readLine(r io.Reader) (string, error) {
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && (err != io.EOF || line == "") {
-		return "", err
-	}
-	return strings.TrimRight(line, "\r\n"), nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,10 +25,7 @@ func TestEnvironmentCheckWithoutNetwork(t *testing.T) {
 	if out, err := exec.Command(unshare, "--net", "true").CombinedOutput(); err != nil {
 		t.Skipf("cannot create a network namespace here (needs root or user namespaces): %v %s", err, out)
 	}
-	bin := filepath.Join(t.TempDir(), "mailoauth")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := cliBinary(t)
 	const timeout = 4 * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), timeout+30*time.Second)
 	defer cancel()

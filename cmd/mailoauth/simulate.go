@@ -44,7 +44,6 @@ type simInfo struct {
 
 func runSimulate(ctx context.Context, args []string, st *streams) int {
 	fs := flag.NewFlagSet("mailoauth simulate", flag.ContinueOnError)
-	fs.SetOutput(st.err)
 	scenario := fs.String("scenario", "ok", "misconfiguration to simulate (see --list)")
 	dialect := fs.String("dialect", simulate.DialectExchange, "server texts: exchange, or dovecot for a standards-compliant non-Microsoft server")
 	latency := fs.Duration("latency", 0, "emulated network round-trip time, e.g. 50ms")
@@ -53,14 +52,11 @@ func runSimulate(ctx context.Context, args []string, st *streams) int {
 	jsonOut := fs.Bool("json", false, "print the connection details as one JSON object on the first line")
 	list := fs.Bool("list", false, "list the scenarios and exit")
 	fs.Usage = func() {
-		fmt.Fprint(st.err, "Usage: mailoauth simulate [flags]\n\nRuns a simulated Microsoft 365 tenant (Entra ID + Exchange IMAP/POP3/SMTP) on 127.0.0.1\nuntil interrupted, and prints what to paste into the tester. Everything in it is fake.\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: mailoauth simulate [flags]\n\nRuns a simulated Microsoft 365 tenant (Entra ID + Exchange IMAP/POP3/SMTP) on 127.0.0.1\nuntil interrupted, and prints what to paste into the tester. Everything in it is fake.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, ok := parseFlags(fs, args, st); !ok {
+		return code
 	}
 	if *list {
 		for _, s := range simulate.Scenarios() {

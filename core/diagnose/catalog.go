@@ -542,6 +542,28 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		},
 		links: []linkSpec{lnkEndpoints},
 	},
+	{
+		id:    "redirect-refused",
+		title: "A server tried to send the credentials somewhere else",
+		cause: "The sign-in server or Microsoft Graph answered with a redirect to another host or to plain HTTP, or its OpenID configuration named a sign-in endpoint on another host or over plain HTTP. Following it would have sent the client secret, the password or the token where you did not point the tester, so the tester refused and sent nothing there. Microsoft's endpoints never do this: something answers in their place (a captive portal, a proxy or security appliance, a wrong host in the authority or Graph field), or the server is not Microsoft's.",
+		fix: []string{
+			"Check the authority host and Graph URL fields: leave them empty for Microsoft's defaults, or use exactly your cloud's host (such as {authority}).",
+			"Read the run's log for the address the server pointed to: a captive portal or a proxy sign-in page means the network must let this computer through first.",
+			"If a company proxy rewrites the traffic, ask the network team to exclude {authority} and the Graph host from inspection.",
+		},
+		links: []linkSpec{lnkEndpoints},
+	},
+	{
+		id:    "response-too-large",
+		title: "A server sent far more than a real answer",
+		cause: "The server's answer was larger than anything Microsoft 365 sends for this step, or never ended: a sign-in or Graph answer over 1 MB, a mail server line longer than the protocol allows, or more than 256 KB on one mail connection. The tester stopped reading to protect this computer. Usually something other than Microsoft 365 answered: a captive portal, a proxy or security appliance, a wrong host or port, or a faulty server.",
+		fix: []string{
+			"Check the host and port fields: leave them empty for Microsoft's defaults ({imaphost} 993 and 995, {smtphost} 587, {authority} 443).",
+			"Open the run's transcript or log to see what the server sent first.",
+			"If the network needs a sign-in first (guest Wi-Fi, a proxy login), complete it, or test from another network.",
+		},
+		links: []linkSpec{lnkEndpoints},
+	},
 
 	// --- Mailbox -----------------------------------------------------------
 	{

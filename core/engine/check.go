@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -133,6 +134,14 @@ func (r *run) token(ctx context.Context, flow auth.Flow, flowErr error) (auth.To
 			r.end("token", started, Skipped, "cancelled", nil)
 			return auth.Token{}, false
 		}
+		// A federated domain's password sign-in goes to the federation
+		// server, another host, which the guard refuses: the federation is
+		// the cause to report (the refusal is in the log).
+		federated := r.j.p.Flow == profile.Password && r.realmType() == "Federated"
+		if d, text, ok := r.guardDiagnosis(err, ""); ok && !federated {
+			r.end("token", started, Fail, text, d)
+			return auth.Token{}, false
+		}
 		r.end("token", started, Fail, tokenErrorText(err, ctx), r.flowDiagnosis(err))
 		return auth.Token{}, false
 	}
@@ -145,14 +154,22 @@ func (r *run) token(ctx context.Context, flow auth.Flow, flowErr error) (auth.To
 	who := ""
 	if tok.User != "" {
 		who = " for " + tok.User
-		r.mu.Lock()
-		r.facts.User = tok.User
-		r.mu.Unlock()
+		if plainAddress.MatchString(tok.User) {
+			// From the server: only a plain address goes into the
+			// diagnoses' texts and PowerShell lines.
+			r.mu.Lock()
+			r.facts.User = tok.User
+			r.mu.Unlock()
+		}
 	}
 	r.end("token", started, OK, fmt.Sprintf("access token%s %s %s, expires %s (in %d min)", who, secret.Mask(tok.AccessToken), src,
 		tok.ExpiresOn.Local().Format("15:04:05"), int(tok.ExpiresOn.Sub(r.j.opts.now()).Round(time.Minute).Minutes())), nil)
 	return tok, true
 }
+
+// plainAddress is an address with nothing in it that could break out of a
+// PowerShell string or a Markdown code span.
+var plainAddress = regexp.MustCompile(`^[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9.-]{1,253}$`)
 
 // clockFinding compares the Date header of Entra's last answer with this
 // computer's clock. (The token's iat cannot be used: Entra backdates iat
@@ -180,9 +197,11 @@ func (r *run) claims(tok auth.Token) (*token.Claims, []token.Finding) {
 		r.end("claims", started, Warn, "the access token is not a JWT, so its claims cannot be checked: "+err.Error(), r.diag("token-malformed", ""))
 		return nil, nil
 	}
-	r.mu.Lock()
-	r.facts.TenantID = c.TenantID
-	r.mu.Unlock()
+	if profile.IsGUID(c.TenantID) {
+		r.mu.Lock()
+		r.facts.TenantID = c.TenantID // from the token: only a GUID goes into texts and scripts
+		r.mu.Unlock()
+	}
 	now := r.j.opts.now()
 	r.log("claims", Info, "aud   "+c.Audience, "")
 	r.log("claims", Info, "tid   "+c.TenantID, "")
@@ -342,6 +361,9 @@ func (r *run) failMail(ctx context.Context, step string, started time.Time, err 
 		r.end(step, started, Skipped, "cancelled", nil)
 		return
 	}
-	d, text := r.mailDiagnosis(step, err, out)
+	d, text, ok := r.guardDiagnosis(err, step)
+	if !ok {
+		d, text = r.mailDiagnosis(step, err, out)
+	}
 	r.end(step, started, Fail, text, d)
 }

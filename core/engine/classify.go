@@ -153,6 +153,9 @@ func (r *run) tokenDiagnosis(err error) *diagnose.Diagnosis {
 // application access policy); a 401 for a token of another audience is the
 // audience.
 func (r *run) graphDiagnosis(err error, c *token.Claims) (*diagnose.Diagnosis, string) {
+	if d, text, ok := r.guardDiagnosis(err, "graph"); ok {
+		return d, text
+	}
 	ge, ok := probe.IsGraphError(err)
 	if !ok {
 		if d, text := r.netDiagnosis("", hostOf(r.j.graphURL), err, "graph"); d != nil {

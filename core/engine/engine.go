@@ -3,10 +3,10 @@ package engine
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -114,11 +114,15 @@ func Prepare(p profile.Profile, opts Options) (*Job, profile.Problems) {
 	if p.CertFile != "" && p.HasCredentials() {
 		cert, err := auth.LoadCertificate(p.CertFile, p.CertPassword)
 		if err != nil {
-			field, msg := profile.FieldCert, err.Error()
-			if ce, ok := err.(*auth.CertError); ok {
+			field, msg, fix := profile.FieldCert, err.Error(), "export the certificate with its private key as PFX/P12 (with a password) or as PEM"
+			var ce *auth.CertError
+			if errors.As(err, &ce) {
 				field, msg = ce.Field, ce.Msg
+				if ce.Fix != "" {
+					fix = ce.Fix
+				}
 			}
-			return nil, profile.Problems{{Field: field, Message: j.scrub.Scrub(msg), Fix: "export the certificate with its private key as PFX/P12 (with a password) or as PEM"}}
+			return nil, profile.Problems{{Field: field, Message: j.scrub.Scrub(msg), Fix: fix}}
 		}
 		j.cert = cert
 	}
@@ -146,9 +150,9 @@ func rootPool(base *x509.CertPool, caFile string) (*x509.CertPool, error) {
 	if caFile == "" {
 		return pool, nil
 	}
-	pem, err := os.ReadFile(caFile)
+	pem, err := profile.ReadFile(caFile)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read CA file %q: %v", caFile, err)
+		return nil, fmt.Errorf("CA file %v", err)
 	}
 	if !pool.AppendCertsFromPEM(pem) {
 		return nil, fmt.Errorf("CA file %q holds no PEM certificate", caFile)

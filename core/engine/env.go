@@ -60,7 +60,10 @@ func (r *run) signin(ctx context.Context) {
 			r.skip("clock", "cancelled")
 			return
 		}
-		d, text := r.netDiagnosis(probe.StageTCP, r.j.cloud.AuthorityHostName()+":443", err, "")
+		d, text, ok := r.guardDiagnosis(err, "")
+		if !ok {
+			d, text = r.netDiagnosis(probe.StageTCP, r.j.cloud.AuthorityHostName()+":443", err, "")
+		}
 		if d == nil {
 			d, text = r.recognize(err.Error(), ""), shortNetError(err)
 		}
@@ -141,7 +144,10 @@ func (r *run) reachGraph(ctx context.Context) {
 			r.end("graph", started, Skipped, "cancelled", nil)
 			return
 		}
-		d, text := r.netDiagnosis(probe.StageTCP, hostOf(r.j.graphURL)+":443", err, "graph")
+		d, text, ok := r.guardDiagnosis(err, "graph")
+		if !ok {
+			d, text = r.netDiagnosis(probe.StageTCP, hostOf(r.j.graphURL)+":443", err, "graph")
+		}
 		if d == nil {
 			d, text = r.recognize(err.Error(), "graph"), shortNetError(err)
 		}

@@ -115,6 +115,10 @@ func (r *run) graphToken(ctx context.Context, flow auth.Flow, flowErr error, sil
 			r.end("graph-token", started, Skipped, "cancelled", nil)
 			return "", nil, false
 		}
+		if d, text, ok := r.guardDiagnosis(err, "graph"); ok {
+			r.end("graph-token", started, Fail, text, d)
+			return "", nil, false
+		}
 		r.end("graph-token", started, Fail, tokenErrorText(err, ctx), r.tokenDiagnosis(err))
 		return "", nil, false
 	}

@@ -12,9 +12,23 @@ import (
 	"github.com/mailoauth/mailoauth-tester/core/probe"
 )
 
-// httpClient returns the client MSAL uses: the run's roots, the proxy from
-// the environment, and a trace that logs DNS, TCP, TLS and each request
-// under step.
+// HTTP limits. Entra ID's OpenID configuration and token answers are a few
+// KB and a Graph mail folder less; anything far larger is not the service
+// answering (a captive portal, a proxy, a hostile server) and reading it
+// would only grow the program's memory.
+const (
+	maxHTTPBody   = 1 << 20
+	maxHTTPHeader = 64 << 10
+	maxRedirects  = 5
+)
+
+// httpClient returns the client for the requests of step (MSAL's, the
+// tenant lookup's, Graph's): the run's roots, the proxy from the
+// environment, a trace that logs DNS, TCP, TLS and each request, response
+// bodies capped at maxHTTPBody, and the guards that keep credentials where
+// the user pointed: only https, only to the step's own hosts (the
+// authority and its aliases, or the Graph host), no redirect that changes
+// scheme or host, no OpenID configuration that names another host.
 func (r *run) httpClient(step string) *http.Client {
 	var tr *http.Transport
 	if r.j.opts.HTTPTransport != nil {
@@ -28,7 +42,9 @@ func (r *run) httpClient(step string) *http.Client {
 		tr.DialContext = r.j.opts.DialContext
 	}
 	tr.TLSClientConfig = &tls.Config{RootCAs: r.j.roots, MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: &tracing{base: tr, r: r, step: step}, Timeout: tokenTimeout}
+	tr.MaxResponseHeaderBytes = maxHTTPHeader
+	g := &guard{r: r, step: step, hosts: r.allowedHosts(step)}
+	return &http.Client{Transport: &tracing{base: tr, r: r, step: step, g: g}, Timeout: tokenTimeout, CheckRedirect: g.checkRedirect}
 }
 
 // logProxy says which proxy, if any, requests to host go through.
@@ -69,9 +85,13 @@ type tracing struct {
 	base http.RoundTripper
 	r    *run
 	step string
+	g    *guard
 }
 
 func (t *tracing) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.g.checkRequest(req); err != nil {
+		return nil, err
+	}
 	var dnsStart, connStart, tlsStart time.Time
 	tm := func(name string, since time.Time, detail string) {
 		t.r.timing(t.step, probe.Timing{Name: name, Duration: time.Since(since), Detail: detail})
@@ -112,5 +132,9 @@ func (t *tracing) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.r.mu.Unlock()
 	}
 	t.r.log(t.step, Debug, fmt.Sprintf("%-10s %s", "http", ms(time.Since(start))), fmt.Sprintf("%s → %s", what, resp.Status))
+	resp.Body = &cappedBody{rc: resp.Body, host: req.URL.Host, left: maxHTTPBody}
+	if isDiscovery(req.URL) && resp.StatusCode == http.StatusOK {
+		return t.g.checkDiscovery(resp)
+	}
 	return resp, nil
 }

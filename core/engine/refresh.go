@@ -46,6 +46,10 @@ func (r *run) refresh(ctx context.Context, flow auth.Flow, tok auth.Token, signe
 			r.end("refresh", started, Skipped, "cancelled", nil)
 			return
 		}
+		if d, text, ok := r.guardDiagnosis(err, ""); ok {
+			r.end("refresh", started, Fail, "renewal failed: "+text, d)
+			return
+		}
 		r.end("refresh", started, Fail, "renewal failed: "+tokenErrorText(err, ctx), r.tokenDiagnosis(err))
 		return
 	}

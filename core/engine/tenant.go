@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/mailoauth/mailoauth-tester/core/cloud"
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
+	"github.com/mailoauth/mailoauth-tester/core/probe"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 )
 
@@ -60,8 +62,8 @@ func (r *run) tenant(ctx context.Context) {
 		r.end("tenant", started, Fail, err.Error(), d)
 	default:
 		r.mu.Lock()
-		if r.facts.TenantID == "" {
-			r.facts.TenantID = info.ID
+		if r.facts.TenantID == "" && profile.IsGUID(info.ID) {
+			r.facts.TenantID = info.ID // from the server: only a GUID goes into texts and scripts
 		}
 		r.mu.Unlock()
 		detail := fmt.Sprintf("tenant %s in %s", info.ID, info.Instance)
@@ -110,6 +112,9 @@ func (r *run) discover(ctx context.Context) (tenantInfo, *diagnose.Diagnosis, er
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	resp, err := r.httpClient("tenant").Do(req)
 	if err != nil {
+		if d, text, ok := r.guardDiagnosis(err, ""); ok {
+			return tenantInfo{}, d, errors.New(text)
+		}
 		d, text := r.netDiagnosis("", r.j.cloud.AuthorityHostName(), err, "")
 		if d == nil {
 			d, text = r.recognize(err.Error(), ""), shortNetError(err)
@@ -117,7 +122,17 @@ func (r *run) discover(ctx context.Context) (tenantInfo, *diagnose.Diagnosis, er
 		return tenantInfo{}, d, fmt.Errorf("%s", text)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 256<<10))
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		if d, text, ok := r.guardDiagnosis(err, ""); ok {
+			return tenantInfo{}, d, errors.New(text)
+		}
+		d, text := r.netDiagnosis(probe.StageCommand, r.j.cloud.AuthorityHostName(), err, "")
+		if d == nil {
+			d, text = r.recognize(err.Error(), ""), shortNetError(err)
+		}
+		return tenantInfo{}, d, errors.New(text)
+	}
 	if resp.StatusCode != http.StatusOK {
 		d := r.recognize(string(body), "")
 		d.Evidence = string(body)

@@ -67,6 +67,23 @@ type Target struct {
 	// OnTLS, when set, receives each verified TLS session (for the
 	// interception check).
 	OnTLS func(host string, st tls.ConnectionState)
+
+	lim *limitConn // the limits on what the server sends, once connected
+}
+
+// limited puts the MaxLine and MaxRead limits on what the server sends on c.
+func (t *Target) limited(c net.Conn) net.Conn {
+	t.lim = newLimitConn(c, t.Addr)
+	return t.lim
+}
+
+// over returns the *LimitError when the server passed a limit (the
+// protocol library then reports only a broken connection), else err.
+func (t *Target) over(err error) error {
+	if le := t.lim.Err(); le != nil && err != nil {
+		return le
+	}
+	return err
 }
 
 func (t *Target) host() string {

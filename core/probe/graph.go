@@ -21,6 +21,9 @@ const (
 	maxGraphRetries   = 3
 )
 
+// maxGraphBody caps a Graph answer: a mail folder is a few hundred bytes.
+const maxGraphBody = 1 << 20
+
 // GraphError is a Microsoft Graph error response: the HTTP status, the
 // envelope's code and message, and Retry-After when throttled. Body is the
 // raw envelope (it never contains the token).
@@ -124,10 +127,13 @@ func (g *Graph) do(ctx context.Context, token, method, path string, body []byte)
 		if err != nil {
 			return nil, err
 		}
-		data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		data, err := io.ReadAll(io.LimitReader(resp.Body, maxGraphBody+1))
 		resp.Body.Close()
 		if err != nil {
 			return nil, err
+		}
+		if len(data) > maxGraphBody {
+			return nil, &LimitError{Addr: req.URL.Host, What: "response", Limit: maxGraphBody}
 		}
 		g.note(FromServer, fmt.Sprintf("%s %s", resp.Status, oneLine(string(data), 400)))
 		if resp.StatusCode < 300 {
@@ -158,7 +164,7 @@ func (g *Graph) note(dir Direction, text string) {
 	}
 	g.Transcript.mu.Lock()
 	defer g.Transcript.mu.Unlock()
-	g.Transcript.appendLocked(Line{Time: time.Now(), Dir: dir, Text: g.Transcript.scrubText(text)})
+	g.Transcript.appendLocked(rawLine{time: time.Now(), dir: dir, text: g.Transcript.scrubText(text), masked: true})
 }
 
 func parseGraphError(resp *http.Response, data []byte) *GraphError {

@@ -31,21 +31,21 @@ func (p *IMAP) Connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	conn := p.Transcript.Conn(tc)
+	conn := p.Transcript.Conn(p.limited(tc))
 	stop := closeOnCancel(ctx, tc)
 	defer stop()
 	p.c = imapclient.New(conn, nil)
 	start := time.Now()
 	if err := p.c.WaitGreeting(); err != nil {
 		p.c.Close()
-		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("greeting", start, "")
 	start = time.Now()
 	caps := p.c.Caps()
 	if caps == nil {
 		p.c.Close()
-		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: ctxErr(ctx, errors.New("no CAPABILITY reply"))}
+		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: p.over(ctxErr(ctx, errors.New("no CAPABILITY reply")))}
 	}
 	p.timing("capability", start, capList(caps))
 	p.mechs = authMechs(caps)
@@ -93,7 +93,7 @@ func (p *IMAP) Login(ctx context.Context, token string) (string, error) {
 		if errors.As(err, &ie) {
 			return "", &RejectedError{Protocol: "imap", Reply: imapReply(ie), Challenge: string(sc.ServerError), Err: err}
 		}
-		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("authenticate", start, "AUTHENTICATE "+string(p.Mech)+" accepted for "+p.User)
 	return p.examine(ctx)
@@ -108,7 +108,7 @@ func (p *IMAP) examine(ctx context.Context) (string, error) {
 		if errors.As(err, &ie) {
 			return "", &CommandError{Protocol: "imap", Command: "EXAMINE INBOX", Reply: imapReply(ie), Err: err}
 		}
-		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	summary := fmt.Sprintf("INBOX: %d %s", data.NumMessages, plural(int(data.NumMessages), "message", "messages"))
 	p.timing("examine", start, summary)
@@ -133,7 +133,7 @@ func (p *IMAP) LoginPassword(ctx context.Context, user, password string) (string
 		if errors.As(err, &ie) {
 			return "", &RejectedError{Protocol: "imap", Reply: imapReply(ie), Err: err}
 		}
-		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("login", start, "LOGIN accepted for "+user)
 	return p.examine(ctx)

@@ -34,12 +34,12 @@ func (p *POP) Connect(ctx context.Context) error {
 	}
 	stop := closeOnCancel(ctx, tc)
 	defer stop()
-	p.c = pop3.New(p.Transcript.Conn(tc))
+	p.c = pop3.New(p.Transcript.Conn(p.limited(tc)))
 	p.c.Timeout = popCommandTimeout
 	start := time.Now()
 	if _, err := p.c.Greeting(); err != nil {
 		p.c.Close()
-		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("greeting", start, "")
 	start = time.Now()
@@ -49,7 +49,7 @@ func (p *POP) Connect(ctx context.Context) error {
 		var pe *pop3.Error
 		if !errors.As(err, &pe) {
 			p.c.Close()
-			return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: ctxErr(ctx, err)}
+			return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 		}
 		return nil
 	}
@@ -90,7 +90,7 @@ func (p *POP) Login(ctx context.Context, token string) (string, error) {
 		if errors.As(err, &pe) {
 			return "", &RejectedError{Protocol: "pop", Reply: pe.Reply, Challenge: string(sc.ServerError), Err: err}
 		}
-		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("auth", start, "AUTH "+string(p.Mech)+" accepted for "+p.User)
 	return p.stat(ctx)
@@ -110,7 +110,7 @@ func (p *POP) LoginPassword(ctx context.Context, user, password string) (string,
 		if errors.As(err, &pe) {
 			return "", &RejectedError{Protocol: "pop", Reply: pe.Reply, Err: err}
 		}
-		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("user/pass", start, "USER/PASS accepted for "+user)
 	return p.stat(ctx)
@@ -125,7 +125,7 @@ func (p *POP) stat(ctx context.Context) (string, error) {
 		if errors.As(err, &pe) {
 			return "", &CommandError{Protocol: "pop", Command: "STAT", Reply: pe.Reply, Err: err}
 		}
-		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	summary := fmt.Sprintf("%d %s, %s", n, plural(n, "message", "messages"), humanBytes(size))
 	p.timing("stat", start, summary)

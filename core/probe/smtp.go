@@ -46,13 +46,16 @@ func (p *SMTP) Connect(ctx context.Context) error {
 	// Before TLS the raw connection is recorded; from STARTTLS on, the
 	// client's debug writer sees the plaintext (direction told by syntax).
 	start := time.Now()
-	c, err := smtp.NewClientStartTLS(p.Transcript.ConnUntilSTARTTLS(raw), p.TLSConfig())
+	c, err := smtp.NewClientStartTLS(p.Transcript.ConnUntilSTARTTLS(p.limited(raw)), p.TLSConfig())
 	if err != nil {
 		raw.Close()
+		if le := p.over(err); le != err {
+			return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: le}
+		}
 		if strings.Contains(err.Error(), "STARTTLS") {
 			return &NetError{Stage: StageTLS, Addr: p.Addr, Err: errors.New("server does not offer STARTTLS")}
 		}
-		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("greeting, EHLO, STARTTLS", start, "")
 	c.CommandTimeout = smtpCommandTimeout
@@ -62,8 +65,16 @@ func (p *SMTP) Connect(ctx context.Context) error {
 	start = time.Now()
 	// The TLS handshake and the second EHLO happen lazily on the next
 	// command; Extension triggers them, and a failure is cached by the
-	// client and returned by Noop without network traffic.
-	c.Extension("AUTH")
+	// client and returned by Noop without network traffic. Without AUTH,
+	// Noop tells a server that offers none from a second EHLO that broke
+	// a limit.
+	if ok, _ := c.Extension("AUTH"); !ok {
+		var le *LimitError
+		if errors.As(p.over(c.Noop()), &le) {
+			raw.Close()
+			return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: le}
+		}
+	}
 	st, _ := c.TLSConnectionState()
 	if !st.HandshakeComplete {
 		err := c.Noop()
@@ -71,7 +82,7 @@ func (p *SMTP) Connect(ctx context.Context) error {
 		if err == nil {
 			err = errors.New("TLS handshake did not complete")
 		}
-		return &NetError{Stage: StageTLS, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return &NetError{Stage: StageTLS, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	p.timing("tls", start, DescribeTLS(st)+"; EHLO again")
 	if p.OnTLS != nil {
@@ -79,6 +90,17 @@ func (p *SMTP) Connect(ctx context.Context) error {
 	}
 	p.c = c
 	return nil
+}
+
+// smtpLineLimit is go-smtp's own limit on a reply line.
+const smtpLineLimit = 2000
+
+// over is Target.over that also knows go-smtp's own line limit.
+func (p *SMTP) over(err error) error {
+	if errors.Is(err, smtp.ErrTooLongLine) {
+		return &LimitError{Addr: p.Addr, What: "line", Limit: smtpLineLimit}
+	}
+	return p.Target.over(err)
 }
 
 // Offers reports whether the server advertised the AUTH mechanism.
@@ -116,7 +138,7 @@ func (p *SMTP) auth(ctx context.Context, sc sasl.Client, mech string) (string, e
 			}
 			return "", &RejectedError{Protocol: "smtp", Reply: smtpReply(se), Challenge: challenge, Err: err}
 		}
-		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: ctxErr(ctx, err)}
+		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
 	summary := "AUTH " + mech + " accepted for " + p.User + " (no mail sent)"
 	p.timing("auth", start, "AUTH "+mech+" accepted for "+p.User)
@@ -141,7 +163,7 @@ func (p *SMTP) send() error {
 		if errors.As(err, &se) {
 			return &CommandError{Protocol: "smtp", Command: cmd, Reply: smtpReply(se), Err: err}
 		}
-		return &NetError{Stage: StageCommand, Addr: p.Addr, Err: err}
+		return &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(err)}
 	}
 	if err := p.c.Mail(p.User, nil); err != nil {
 		return fail("MAIL FROM", err)

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mailoauth/mailoauth-tester/core/secret"
+	"github.com/mailoauth/mailoauth-tester/core/visible"
 )
 
 // Direction says who sent a transcript line.
@@ -33,14 +35,23 @@ func (l Line) String() string { return string(l.Dir) + ": " + l.Text }
 // Transcript records a conversation line by line and masks credentials
 // before anything is stored or passed on: the arguments of AUTHENTICATE,
 // AUTH, LOGIN and PASS, every client line that answers a SASL continuation,
-// the run's known secrets and anything token-shaped. It is the only path
-// by which protocol text leaves a probe.
+// the run's known secrets, anything token-shaped and anything that decodes
+// to a credential, on either side. It is the only path by which protocol
+// text leaves a probe. Lines are made safe to show (control characters
+// written out), cut at maxKeptLine characters, and a long conversation is
+// kept as its first maxKeptHead and last maxKeptTail lines, with a note of
+// how much was dropped.
 type Transcript struct {
 	mu       sync.Mutex
-	lines    []Line
+	head     []Line // the first maxKeptHead lines
+	tail     []kept // ring of the last maxKeptTail lines after the head
+	tailNext int    // next slot of tail to overwrite once it is full
+	total    int    // lines appended
+	emitted  int    // lines passed to onLine, in order
+	dropped  int64  // bytes of the lines neither in head nor tail
 	onLine   func(Line)
 	scrub    *secret.Scrubber
-	cont     bool // the last server line was a SASL continuation
+	cont     bool // a SASL continuation came since the last client line
 	partialC []byte
 	partialS []byte
 	partialI []byte
@@ -48,20 +59,93 @@ type Transcript struct {
 	tlsOn    bool   // STARTTLS was accepted: raw bytes are TLS from here
 }
 
+// kept is a line after the head with its sequence number. It is masked
+// only when it is read: most lines of a flood are dropped unread, and
+// masking every one would make a flood cost time as well as memory.
+type kept struct {
+	seq int
+	raw rawLine
+}
+
+// rawLine is a line as it came, with what masking it needs to know.
+type rawLine struct {
+	time   time.Time
+	dir    Direction
+	text   string
+	cont   bool // a client line that answers a SASL continuation
+	masked bool // text is masked already (the tool's own notes, Graph)
+}
+
+// Limits of what a transcript keeps: enough for every real conversation a
+// probe has (a dozen lines), small enough that a server flooding lines
+// cannot grow the program's memory.
+const (
+	maxKeptHead = 200
+	maxKeptTail = 100
+	maxKeptLine = 2000 // characters of one line
+	maxPartial  = MaxLine
+)
+
 // NewTranscript returns a transcript that calls onLine (may be nil) for
 // each masked line and scrubs the secrets known to scrub (may be nil).
+// onLine receives the first maxKeptHead lines as they come; Flush passes on
+// the rest that is kept.
 func NewTranscript(onLine func(Line), scrub *secret.Scrubber) *Transcript {
 	return &Transcript{onLine: onLine, scrub: scrub}
 }
 
-// Lines returns a copy of the masked lines so far.
+// Lines returns a copy of the masked lines kept so far, with a note where
+// lines were dropped.
 func (t *Transcript) Lines() []Line {
 	if t == nil {
 		return nil
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return append([]Line(nil), t.lines...)
+	out := append([]Line(nil), t.head...)
+	tail := t.tailLocked()
+	if len(tail) > 0 && tail[0].seq > maxKeptHead {
+		out = append(out, t.dropNoteLocked(tail[0].seq-maxKeptHead))
+	}
+	for _, k := range tail {
+		out = append(out, t.render(k.raw))
+	}
+	return out
+}
+
+// Flush passes the kept lines that onLine has not seen yet (the tail of a
+// long conversation) to onLine, after a note saying how many were dropped.
+func (t *Transcript) Flush() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, k := range t.tailLocked() {
+		if k.seq < t.emitted {
+			continue
+		}
+		if k.seq > t.emitted && t.onLine != nil {
+			t.onLine(t.dropNoteLocked(k.seq - t.emitted))
+		}
+		if t.onLine != nil {
+			t.onLine(t.render(k.raw))
+		}
+		t.emitted = k.seq + 1
+	}
+}
+
+// tailLocked returns the tail in order.
+func (t *Transcript) tailLocked() []kept {
+	if len(t.tail) < maxKeptTail {
+		return t.tail
+	}
+	return append(append([]kept(nil), t.tail[t.tailNext:]...), t.tail[:t.tailNext]...)
+}
+
+func (t *Transcript) dropNoteLocked(n int) Line {
+	return Line{Time: time.Now(), Dir: '*', Text: fmt.Sprintf("[… %d %s (%s) not kept: a transcript keeps the first %d and the last %d lines …]",
+		n, plural(n, "line", "lines"), humanBytes(t.dropped), maxKeptHead, maxKeptTail)}
 }
 
 // Conn wraps c so that bytes read are recorded as server lines and bytes
@@ -89,7 +173,7 @@ func (w *InferWriter) Write(p []byte) (int, error) {
 	}
 	w.t.mu.Lock()
 	defer w.t.mu.Unlock()
-	w.t.partialI = append(w.t.partialI, p...)
+	w.t.partialI = capPartial(append(w.t.partialI, p...))
 	for {
 		i := strings.IndexByte(string(w.t.partialI), '\n')
 		if i < 0 {
@@ -113,7 +197,7 @@ func (t *Transcript) Note(text string) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.appendLocked(Line{Time: time.Now(), Dir: '*', Text: t.scrubText(text)})
+	t.appendLocked(rawLine{time: time.Now(), dir: '*', text: t.scrubText(text), masked: true})
 }
 
 func (t *Transcript) feed(dir Direction, p []byte) {
@@ -134,35 +218,85 @@ func (t *Transcript) feed(dir Direction, p []byte) {
 		t.addLocked(dir, line)
 	}
 	// A client line is always written whole; a server line may arrive in
-	// pieces. Keep at most 64 KiB of an unterminated line.
-	if len(*buf) > 64<<10 {
-		*buf = (*buf)[len(*buf)-64<<10:]
+	// pieces. Keep at most maxPartial bytes of an unterminated line.
+	*buf = capPartial(*buf)
+}
+
+// capPartial keeps the last maxPartial bytes of an unterminated line.
+func capPartial(b []byte) []byte {
+	if len(b) > maxPartial {
+		return append(b[:0], b[len(b)-maxPartial:]...)
 	}
+	return b
 }
 
 func (t *Transcript) addLocked(dir Direction, line string) {
 	if dir == FromServer && strings.HasPrefix(line, "220") && strings.EqualFold(t.lastC, "STARTTLS") {
 		t.tlsOn = true
 	}
+	r := rawLine{time: time.Now(), dir: dir, text: line}
 	if dir == FromClient {
 		t.lastC = line
-	}
-	if dir == FromServer {
-		t.cont = isContinuation(line)
-		line = t.scrubText(line)
-		line = decodeChallenge(line)
-	} else {
-		line = t.scrubText(maskClientLine(line, t.cont))
+		r.cont = t.cont
 		t.cont = false
+	} else {
+		// Any line after a continuation (a server may send more lines
+		// before the client answers) leaves the next client line masked.
+		t.cont = t.cont || isContinuation(line)
 	}
-	t.appendLocked(Line{Time: time.Now(), Dir: dir, Text: line})
+	t.appendLocked(r)
 }
 
-func (t *Transcript) appendLocked(l Line) {
-	t.lines = append(t.lines, l)
-	if t.onLine != nil {
-		t.onLine(l)
+// render masks a line: credentials hidden, cut to maxKeptLine characters,
+// control characters made visible.
+func (t *Transcript) render(r rawLine) Line {
+	text := r.text
+	switch {
+	case r.masked:
+	case r.dir == FromServer:
+		text = t.scrubText(decodeChallenge(t.scrubText(text)))
+	default:
+		text = t.scrubText(maskClientLine(text, r.cont))
 	}
+	return Line{Time: r.time, Dir: r.dir, Text: visible.Line(cutLine(text))}
+}
+
+// appendLocked keeps a line in the head (masked and passed on at once) or
+// in the tail.
+func (t *Transcript) appendLocked(r rawLine) {
+	seq := t.total
+	t.total++
+	if seq < maxKeptHead {
+		l := t.render(r)
+		t.head = append(t.head, l)
+		if t.onLine != nil && t.emitted == seq {
+			t.onLine(l)
+			t.emitted++
+		}
+		return
+	}
+	k := kept{seq: seq, raw: r}
+	if len(t.tail) < maxKeptTail {
+		t.tail = append(t.tail, k)
+		return
+	}
+	t.dropped += int64(len(t.tail[t.tailNext].raw.text))
+	t.tail[t.tailNext] = k
+	t.tailNext = (t.tailNext + 1) % maxKeptTail
+}
+
+// cutLine shortens a line to maxKeptLine characters, saying how much was
+// cut. It runs after masking, so a credential is never cut in a way that
+// hides it from the scrubber.
+func cutLine(s string) string {
+	if len(s) <= maxKeptLine {
+		return s
+	}
+	cut := maxKeptLine
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… [%d more bytes]", s[:cut], len(s)-cut)
 }
 
 func (t *Transcript) scrubText(s string) string {

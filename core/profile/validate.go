@@ -137,6 +137,7 @@ func Validate(p Profile) Problems {
 	}
 	validateCredential(p, add)
 	validateMailbox(p, add)
+	validateSecretChars(p, add)
 	validateFlowFields(p, add)
 	validateChoices(p, add)
 	validateEndpoints(p, add)
@@ -154,14 +155,11 @@ func Validate(p Profile) Problems {
 // message quotes a field — a secret pasted into the wrong field (say, the
 // tenant) must not be printed back.
 func maskSecrets(ps Problems, secrets ...string) Problems {
-	for _, s := range secrets {
-		if len(s) < 4 {
-			continue
-		}
-		for i := range ps {
-			ps[i].Message = strings.ReplaceAll(ps[i].Message, s, secret.Mask(s))
-			ps[i].Fix = strings.ReplaceAll(ps[i].Fix, s, secret.Mask(s))
-		}
+	var sc secret.Scrubber
+	sc.Add(secrets...)
+	for i := range ps {
+		ps[i].Message = sc.Scrub(ps[i].Message)
+		ps[i].Fix = sc.Scrub(ps[i].Fix)
 	}
 	return ps
 }
@@ -180,19 +178,19 @@ func validateTenant(p Profile, add addFunc) {
 		if g := guidAny.FindString(t); g != "" {
 			fix = fmt.Sprintf("paste only the tenant ID (%s), not a URL or path", g)
 		}
-		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is a URL or path, not a tenant", t), fix)
+		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %s is a URL or path, not a tenant", show(t)), fix)
 	case strings.EqualFold(t, zeroGUID) || placeholderRE.MatchString(t):
-		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is a placeholder", t), tenantHint)
+		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %s is a placeholder", show(t)), tenantHint)
 	case isMultiTenantAlias(t) && (p.Flow == ClientCredentials || p.Flow == AuthCode):
-		add(FieldTenant, Error, "tenant-required", fmt.Sprintf("tenant %q is not a specific tenant; %s needs the tenant that owns the app", t, p.Flow.Title()), tenantHint)
+		add(FieldTenant, Error, "tenant-required", fmt.Sprintf("tenant %s is not a specific tenant; %s needs the tenant that owns the app", show(t), p.Flow.Title()), tenantHint)
 	case isMultiTenantAlias(t):
-		add(FieldTenant, Warning, "tenant-required", fmt.Sprintf("tenant %q works only for multitenant apps", t), "a single-tenant app needs its own tenant: "+tenantHint)
+		add(FieldTenant, Warning, "tenant-required", fmt.Sprintf("tenant %s works only for multitenant apps", show(t)), "a single-tenant app needs its own tenant: "+tenantHint)
 	case strings.Contains(t, "@"):
-		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is an e-mail address", t), fmt.Sprintf("use the domain part (%s) or the Directory (tenant) ID", t[strings.LastIndex(t, "@")+1:]))
+		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %s is an e-mail address", show(t)), fmt.Sprintf("use the domain part (%s) or the Directory (tenant) ID", show(t[strings.LastIndex(t, "@")+1:])))
 	case IsGUID(t):
 	case domainRE.MatchString(t):
 	default:
-		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %q is neither a GUID nor a domain name", t), tenantHint)
+		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %s is neither a GUID nor a domain name", show(t)), tenantHint)
 	}
 }
 
@@ -212,11 +210,11 @@ func validateClientID(p Profile, add addFunc) {
 	case c == "":
 		add(FieldClientID, Error, "app-not-found", "client ID is empty", clientHint)
 	case strings.Contains(c, "@"):
-		add(FieldClientID, Error, "app-not-found", fmt.Sprintf("client ID %q is an e-mail address, not an application ID", c), clientHint)
+		add(FieldClientID, Error, "app-not-found", fmt.Sprintf("client ID %s is an e-mail address, not an application ID", show(c)), clientHint)
 	case strings.EqualFold(c, zeroGUID):
 		add(FieldClientID, Error, "app-not-found", "client ID is the all-zero placeholder GUID", clientHint)
 	case !IsGUID(c):
-		add(FieldClientID, Error, "app-not-found", fmt.Sprintf("client ID %q is not a GUID", c), clientHint)
+		add(FieldClientID, Error, "app-not-found", fmt.Sprintf("client ID %s is not a GUID", show(c)), clientHint)
 	case strings.EqualFold(c, p.Tenant):
 		add(FieldClientID, Warning, "app-not-found", "client ID is the same as the tenant ID", "the Application (client) ID and the Directory (tenant) ID are two different GUIDs on the app's Overview page")
 	}
@@ -243,40 +241,56 @@ func validateCredential(p Profile, add addFunc) {
 	case s != "" && IsGUID(s):
 		add(FieldSecret, Warning, "client-secret-invalid", "THIS LOOKS LIKE THE SECRET ID, NOT THE SECRET VALUE",
 			"under Certificates & secrets copy the Value column (about 40 characters, contains '~'); the Secret ID GUID is not a password. The value is shown only once, right after the secret is created — if it is gone, create a new secret")
-	case s != "" && strings.ContainsAny(s, " \t\r\n"):
-		add(FieldSecret, Warning, "client-secret-invalid", "client secret contains spaces or line breaks", "copy the Value again with the portal's copy button; secret values have no spaces")
+	case s != "" && strings.Contains(s, " "):
+		add(FieldSecret, Warning, "client-secret-invalid", "client secret contains spaces", "copy the Value again with the portal's copy button; secret values have no spaces")
 	case s != "" && len(s) < 16:
 		add(FieldSecret, Warning, "client-secret-invalid", fmt.Sprintf("client secret is only %d characters; Entra secret values are about 40", len(s)), "copy the whole Value with the portal's copy button")
 	}
 	if p.CertFile != "" {
-		st, err := os.Stat(p.CertFile)
-		switch {
-		case err != nil:
-			add(FieldCert, Error, "", fmt.Sprintf("certificate file %q cannot be read: %v", p.CertFile, errText(err)), "give the path of a PEM (certificate and private key) or PFX/P12 file")
-		case st.IsDir():
-			add(FieldCert, Error, "", fmt.Sprintf("certificate path %q is a folder", p.CertFile), "give the path of a PEM or PFX/P12 file")
+		if msg := checkFile(p.CertFile); msg != "" {
+			add(FieldCert, Error, "", "certificate file "+msg, "give the path of a PEM (certificate and private key) or PFX/P12 file")
 		}
 	}
 }
 
 func validateMailbox(p Profile, add addFunc) {
-	m := p.Mailbox
 	hint := "type the mailbox's primary SMTP address, e.g. support@contoso.com"
-	switch {
-	case m == "":
+	if p.Mailbox == "" {
 		add(FieldMailbox, Error, "mailbox-not-found", "mailbox is empty", hint)
-	case strings.ContainsAny(m, " \t\r\n"):
-		add(FieldMailbox, Error, "mailbox-not-found", fmt.Sprintf("mailbox %q contains spaces", m), hint)
-	case strings.Count(m, "@") != 1:
-		add(FieldMailbox, Error, "mailbox-not-found", fmt.Sprintf("mailbox %q is not an e-mail address (it needs exactly one @)", m), hint)
-	default:
-		local, domain, _ := strings.Cut(m, "@")
-		if strings.HasPrefix(local, "<") || strings.HasSuffix(domain, ">") || strings.ContainsAny(m, "<>\"(),;:\\[]") {
-			add(FieldMailbox, Error, "mailbox-not-found", fmt.Sprintf("mailbox %q contains characters an address cannot have", m), hint+" without a display name or brackets")
-		} else if local == "" || !domainRE.MatchString(domain) {
-			add(FieldMailbox, Error, "mailbox-not-found", fmt.Sprintf("mailbox %q is not an e-mail address", m), hint)
-		}
+		return
 	}
+	if msg, fix := addressProblem(p.Mailbox); msg != "" {
+		add(FieldMailbox, Error, "mailbox-not-found", "mailbox "+msg, hint+fix)
+	}
+}
+
+// RFC 5321 limits of an address (section 4.5.3.1).
+const (
+	maxLocalPart = 64
+	maxAddress   = 254
+)
+
+// addressProblem says what is wrong with an e-mail address, and what to add
+// to the field's hint, or returns "".
+func addressProblem(v string) (msg, fix string) {
+	local, domain, _ := strings.Cut(v, "@")
+	switch {
+	case hasControl(v):
+		return show(v) + " contains control characters", ""
+	case strings.ContainsAny(v, " \t"):
+		return show(v) + " contains spaces", ""
+	case strings.Count(v, "@") != 1:
+		return show(v) + " is not an e-mail address (it needs exactly one @)", ""
+	case strings.HasPrefix(local, "<") || strings.HasSuffix(domain, ">") || strings.ContainsAny(v, "<>\"(),;:\\[]`"):
+		return show(v) + " contains characters an address cannot have", " without a display name or brackets"
+	case len(local) > maxLocalPart:
+		return fmt.Sprintf("%s has a %d-character name before the @; an address allows %d (RFC 5321)", show(v), len(local), maxLocalPart), ""
+	case len(v) > maxAddress:
+		return fmt.Sprintf("%s is %d characters long; an address allows %d (RFC 5321)", show(v), len(v), maxAddress), ""
+	case local == "" || !domainRE.MatchString(domain) || len(domain) > 253:
+		return show(v) + " is not an e-mail address", ""
+	}
+	return "", ""
 }
 
 func validateChoices(p Profile, add addFunc) {
@@ -320,46 +334,125 @@ func validateEndpoints(p Profile, add addFunc) {
 			continue
 		}
 		if msg := validHostPort(h.val); msg != "" {
-			add(h.field, Error, "", fmt.Sprintf("%q: %s", h.val, msg), "use host:port, e.g. outlook.office365.com:993")
+			add(h.field, Error, "", fmt.Sprintf("%s: %s", showEndpoint(h.val), msg), "use host:port, e.g. outlook.office365.com:993")
 		}
 	}
 	if p.CAFile != "" {
-		if _, err := os.Stat(p.CAFile); err != nil {
-			add(FieldCAFile, Error, "", fmt.Sprintf("CA file %q cannot be read: %v", p.CAFile, errText(err)), "give the path of a PEM file with the extra root certificates")
+		if msg := checkFile(p.CAFile); msg != "" {
+			add(FieldCAFile, Error, "", "CA file "+msg, "give the path of a PEM file with the extra root certificates")
 		}
 	}
 }
+
+// userinfoText is said of an address with a user name or password in it.
+// The value is never repeated: it would print the password.
+const userinfoText = "contains a user name or password (the part before @); the value is not shown and nothing was sent"
 
 // validateHTTPS checks an https base URL without a path.
 func validateHTTPS(add addFunc, field, what, v, example, pathHint string) {
 	if v == "" {
 		return
 	}
+	if strings.Contains(v, "@") {
+		add(field, Error, "", what+" "+userinfoText, "remove the user name and password: use only scheme and host, e.g. "+example)
+		return
+	}
+	if msg := spaceProblem(v); msg != "" {
+		add(field, Error, "", fmt.Sprintf("%s %s %s", what, show(v), msg), "use a URL such as "+example)
+		return
+	}
 	u, err := url.Parse(v)
 	switch {
-	case err != nil || u.Host == "":
-		add(field, Error, "", fmt.Sprintf("%s %q is not a URL", what, v), "use a URL such as "+example)
+	case err != nil || u.Scheme == "" || u.Opaque != "":
+		add(field, Error, "", fmt.Sprintf("%s %s is not a URL", what, show(v)), "use a URL such as "+example)
 	case u.Scheme != "https":
-		add(field, Error, "", fmt.Sprintf("%s %q must use https", what, v), "use https://…")
-	case strings.Trim(u.Path, "/") != "":
-		add(field, Error, "", fmt.Sprintf("%s %q has a path; %s", what, v, pathHint), "use only scheme and host, e.g. "+example)
+		add(field, Error, "", fmt.Sprintf("%s %s must use https", what, show(v)), "use https://…")
+	case u.Hostname() == "":
+		add(field, Error, "", fmt.Sprintf("%s %s has no host name", what, show(v)), "use a URL such as "+example)
+	case hostProblem(u.Hostname()) != "":
+		add(field, Error, "", fmt.Sprintf("%s %s: %s", what, show(v), hostProblem(u.Hostname())), "use a URL such as "+example)
+	case strings.HasSuffix(u.Host, ":"):
+		add(field, Error, "", fmt.Sprintf("%s %s has a colon but no port", what, show(v)), "remove the colon, or add the port, e.g. "+example+":443")
+	case strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "":
+		add(field, Error, "", fmt.Sprintf("%s %s has a path; %s", what, show(v), pathHint), "use only scheme and host, e.g. "+example)
 	case validPort(u.Port()) != "":
-		add(field, Error, "", fmt.Sprintf("%s %q: %s", what, v, validPort(u.Port())), "use a port from 1 to 65535")
+		add(field, Error, "", fmt.Sprintf("%s %s: %s", what, show(v), validPort(u.Port())), "use a port from 1 to 65535")
 	}
 }
 
+// validHostPort checks host:port and returns what is wrong, or "".
 func validHostPort(s string) string {
+	if strings.Contains(s, "@") {
+		return userinfoText
+	}
+	if msg := spaceProblem(s); msg != "" {
+		return msg
+	}
 	if strings.Contains(s, "://") {
 		return "is a URL, not host:port"
 	}
 	host, port, err := net.SplitHostPort(s)
-	if err != nil {
+	switch {
+	case err != nil:
 		return "is not host:port"
-	}
-	if host == "" {
+	case host == "":
 		return "has no host"
+	case port == "":
+		return "has a colon but no port"
+	}
+	if msg := hostProblem(host); msg != "" {
+		return msg
 	}
 	return validPort(port)
+}
+
+// spaceProblem says that an address holds control characters or spaces,
+// which no host name or URL can have, or returns "".
+func spaceProblem(v string) string {
+	switch {
+	case strings.ContainsAny(v, " \t"):
+		return "contains spaces"
+	case hasControl(v):
+		return "contains control characters"
+	}
+	return ""
+}
+
+// hostProblem says what makes h unusable as a host name or IP address, or
+// returns "": a host is letters, digits, hyphens, dots (and underscores,
+// which some internal names use), in labels of at most 63 characters.
+func hostProblem(h string) string {
+	if ip := net.ParseIP(h); ip != nil {
+		return ""
+	}
+	if len(h) > 253 {
+		return fmt.Sprintf("the host name is %d characters; a host name has at most 253", len(h))
+	}
+	for _, r := range h {
+		switch {
+		case r == '*':
+			return "the host name contains *, a wildcard, not a host"
+		case r == ' ' || r == '\t':
+			return "the host name contains spaces"
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
+			return "the host name contains control characters"
+		case r >= 0x80:
+			return "the host name contains a character a host name cannot have (write international names in their xn-- form)"
+		case !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_'):
+			return fmt.Sprintf("the host name contains %q, which a host name cannot have", r)
+		}
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
+		switch {
+		case label == "":
+			return "the host name has an empty part (two dots in a row, or a leading dot)"
+		case len(label) > 63:
+			return "a part of the host name is longer than 63 characters"
+		case strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-"):
+			return "a part of the host name starts or ends with a hyphen"
+		}
+	}
+	return ""
 }
 
 func validPort(port string) string {
@@ -368,9 +461,64 @@ func validPort(port string) string {
 	}
 	n, err := strconv.Atoi(port)
 	if err != nil || n < 1 || n > 65535 {
-		return fmt.Sprintf("port %s is out of range", port)
+		return fmt.Sprintf("port %s is out of range", show(port))
 	}
 	return ""
+}
+
+// show quotes a value for a message: control characters escaped, at most
+// 60 characters.
+func show(v string) string {
+	r := []rune(v)
+	if len(r) > 60 {
+		return fmt.Sprintf("%q… (%d characters)", string(r[:60]), len(r))
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// showEndpoint quotes a host or URL, unless it may hold a password.
+func showEndpoint(v string) string {
+	if strings.Contains(v, "@") {
+		return "the value"
+	}
+	return show(v)
+}
+
+// hasControl reports a control character (C0, DEL or C1) in s.
+func hasControl(s string) bool { return controlIndex(s) >= 0 }
+
+// controlIndex is the byte index of the first control character in s, or -1.
+func controlIndex(s string) int {
+	for i, r := range s {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f {
+			return i
+		}
+	}
+	return -1
+}
+
+// validateSecretChars refuses a secret or password with a control
+// character in it: a carriage return left by a Windows line ending would be
+// sent as part of the password (and missed by exact-match masking), a line
+// feed would split a POP3 command in two. The value is never shown.
+func validateSecretChars(p Profile, add addFunc) {
+	for _, f := range []struct{ field, what, v string }{
+		{FieldSecret, "client secret", p.ClientSecret}, {FieldCertPassword, "certificate password", p.CertPassword}, {FieldPassword, "password", p.Password},
+	} {
+		i := controlIndex(f.v)
+		if i < 0 {
+			continue
+		}
+		where := "inside it"
+		switch {
+		case strings.HasSuffix(f.v, "\r\n") || strings.HasSuffix(f.v, "\r") && i == len(f.v)-1:
+			where = "at its end: a Windows line ending (carriage return)"
+		case strings.HasSuffix(f.v, "\n") && i == len(f.v)-1:
+			where = "at its end: a line break"
+		}
+		add(f.field, Error, "", fmt.Sprintf("the %s contains a control character %s; it was not used and is not shown", f.what, where),
+			"give the value without line breaks; when it comes from a file, strip them, e.g. VAR=$(tr -d '\\r\\n' < file)")
+	}
 }
 
 // errText shortens an *os.PathError to its cause.
@@ -414,12 +562,16 @@ func validateFlowFields(p Profile, add addFunc) {
 	if p.RedirectURI != "" {
 		u, err := url.Parse(p.RedirectURI)
 		switch {
+		case err == nil && u.User != nil:
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "redirect URI "+userinfoText, "use the exact address registered on the app, e.g. https://ece.contoso.com/oauth/callback")
 		case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %q is not an http(s) address", p.RedirectURI), "use the exact address registered on the app, e.g. https://ece.contoso.com/oauth/callback")
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %s is not an http(s) address", show(p.RedirectURI)), "use the exact address registered on the app, e.g. https://ece.contoso.com/oauth/callback")
+		case hostProblem(u.Hostname()) != "":
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %s: %s", show(p.RedirectURI), hostProblem(u.Hostname())), "use the exact address registered on the app")
 		case u.Fragment != "":
 			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "redirect URI has a #fragment, which Entra ID does not allow", "remove the part after #")
 		case u.Scheme == "http" && u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1":
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %q uses http on another host; Entra ID allows http only for localhost", p.RedirectURI), "use https")
+			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %s uses http on another host; Entra ID allows http only for localhost", show(p.RedirectURI)), "use https")
 		case p.Flow == Interactive && u.Scheme != "http":
 			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "browser sign-in redirects to this computer: use http://localhost (optionally with a port)", "register http://localhost under Mobile and desktop applications")
 		case validPort(u.Port()) != "":
@@ -428,22 +580,14 @@ func validateFlowFields(p Profile, add addFunc) {
 	}
 	for _, s := range p.Scopes {
 		if !strings.Contains(s, "/") && !strings.Contains(s, ".") && s != "offline_access" && s != "openid" && s != "profile" && s != "email" {
-			add(FieldScope, Error, "scope-invalid", fmt.Sprintf("scope %q is not a scope", s), "use full scopes such as https://outlook.office.com/IMAP.AccessAsUser.All")
+			add(FieldScope, Error, "scope-invalid", fmt.Sprintf("scope %s is not a scope", show(s)), "use full scopes such as https://outlook.office.com/IMAP.AccessAsUser.All")
 		}
 	}
 }
 
 func validateAddress(add addFunc, field, what, v, hint string) {
-	switch {
-	case strings.ContainsAny(v, " \t\r\n"):
-		add(field, Error, "user-not-found", fmt.Sprintf("%s %q contains spaces", what, v), hint)
-	case strings.Count(v, "@") != 1:
-		add(field, Error, "user-not-found", fmt.Sprintf("%s %q is not an e-mail address (it needs exactly one @)", what, v), hint)
-	default:
-		local, domain, _ := strings.Cut(v, "@")
-		if local == "" || !domainRE.MatchString(domain) {
-			add(field, Error, "user-not-found", fmt.Sprintf("%s %q is not an e-mail address", what, v), hint)
-		}
+	if msg, fix := addressProblem(v); msg != "" {
+		add(field, Error, "user-not-found", what+" "+msg, hint+fix)
 	}
 }
 

@@ -13,17 +13,23 @@ import (
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/engine"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
+	"github.com/mailoauth/mailoauth-tester/core/visible"
 )
 
 // Options control a rendering.
 type Options struct {
 	// Scrubber knows the run's secrets; nil scrubs token shapes only.
 	Scrubber *secret.Scrubber
-	// HideIDs masks the tenant ID, client ID and the mailbox's local part.
+	// HideIDs masks every identity for a public screenshot or ticket:
+	// every GUID (tenant, client, object IDs), the local part of every
+	// e-mail address (mailbox, sign-in user, the account that signed in),
+	// and the IDs listed in IDs.
 	HideIDs bool
 	// Transcripts includes the masked protocol transcripts.
 	Transcripts bool
-	// IDs are the identifiers HideIDs masks (tenant, client ID, mailbox).
+	// IDs are further identifiers HideIDs masks (a tenant given as a
+	// domain, say). The renderings add the run's own tenant, client ID,
+	// mailbox and user.
 	IDs []string
 }
 
@@ -46,20 +52,37 @@ func NewRedactor(o Options) *Redactor {
 				}
 			}
 		}
-		// Every GUID is an ID of someone's tenant, app or object.
-		alts = append(alts, `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+		// Every GUID is an ID of someone's tenant, app or object, and
+		// every address names a person or a mailbox.
+		alts = append(alts, `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`, emailRE)
 		rd.re = regexp.MustCompile(`(?i)` + strings.Join(alts, "|"))
 	}
 	return rd
 }
 
-// Redact removes secrets, and IDs when asked, from s.
+// emailRE matches an e-mail address (its local part is what HideID masks).
+const emailRE = `[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`
+
+// Redact removes secrets, and IDs when asked, from s, and writes out the
+// control characters a server may have put in it (a report never passes
+// on an escape sequence).
 func (rd *Redactor) Redact(s string) string {
 	s = rd.o.Scrubber.Scrub(s)
 	if rd.re != nil {
 		s = rd.re.ReplaceAllStringFunc(s, HideID)
 	}
-	return s
+	return visible.Text(s)
+}
+
+// forResult returns the redaction of o for a rendering of res: with Hide
+// IDs, the run's own tenant, client ID, mailbox and user are hidden even
+// when the caller did not list them.
+func forResult(res *engine.Result, o Options) *Redactor {
+	if o.HideIDs {
+		in := res.Input
+		o.IDs = append(append([]string(nil), o.IDs...), in.Tenant, in.ClientID, in.Mailbox, in.User)
+	}
+	return NewRedactor(o)
 }
 
 // HideID masks one identifier: a GUID keeps its first 4 characters, an
@@ -126,20 +149,32 @@ type JSONReport struct {
 	Steps      []JSONStep   `json:"steps"`
 }
 
+// redactInput passes every field of the input through the redaction.
+func redactInput(in engine.Input, rd *Redactor) engine.Input {
+	for _, f := range []*string{&in.Tenant, &in.ClientID, &in.Mailbox, &in.Flow, &in.Credential, &in.User, &in.Provider,
+		&in.RedirectURI, &in.Mechanism, &in.Cloud, &in.AuthorityHost, &in.IMAPHost, &in.POPHost, &in.SMTPHost, &in.GraphURL} {
+		*f = rd.Redact(*f)
+	}
+	in.Protocols = append([]string(nil), in.Protocols...)
+	for i, p := range in.Protocols {
+		in.Protocols[i] = rd.Redact(p)
+	}
+	return in
+}
+
 // BuildJSON converts a result to the JSON report model, redacted.
 func BuildJSON(res *engine.Result, o Options) JSONReport {
-	rd := NewRedactor(o)
-	in := res.Input
-	in.Tenant, in.ClientID, in.Mailbox, in.Credential = rd.Redact(in.Tenant), rd.Redact(in.ClientID), rd.Redact(in.Mailbox), rd.Redact(in.Credential)
+	rd := forResult(res, o)
+	in := redactInput(res.Input, rd)
 	rep := JSONReport{OK: res.OK, Mode: res.Mode, Cancelled: res.Cancelled, Verdict: rd.Redact(res.Verdict),
 		Started: res.Started.UTC(), DurationMS: res.Duration.Milliseconds(), Input: in, Steps: []JSONStep{}}
 	for _, s := range res.Steps {
-		js := JSONStep{Name: s.Name, Title: s.Title, Status: string(s.Status), MS: s.Duration.Milliseconds(), Detail: rd.Redact(s.Detail)}
+		js := JSONStep{Name: rd.Redact(s.Name), Title: rd.Redact(s.Title), Status: string(s.Status), MS: s.Duration.Milliseconds(), Detail: rd.Redact(s.Detail)}
 		for _, m := range s.Messages {
 			js.Messages = append(js.Messages, rd.Redact(m))
 		}
 		for _, t := range s.Timings {
-			js.Timings = append(js.Timings, JSONTiming{Name: t.Name, MS: float64(t.Duration.Microseconds()) / 1000, Detail: rd.Redact(t.Detail)})
+			js.Timings = append(js.Timings, JSONTiming{Name: rd.Redact(t.Name), MS: float64(t.Duration.Microseconds()) / 1000, Detail: rd.Redact(t.Detail)})
 		}
 		if o.Transcripts {
 			for _, l := range s.Transcript {
@@ -147,13 +182,16 @@ func BuildJSON(res *engine.Result, o Options) JSONReport {
 			}
 		}
 		if d := s.Diagnosis; d != nil {
-			js.Diagnosis = &JSONDiagnosis{ID: d.ID, Title: d.Title, Cause: rd.Redact(d.Cause), Script: rd.Redact(d.Script),
-				Codes: d.Codes, Evidence: rd.Redact(d.Evidence), Fix: []string{}}
+			js.Diagnosis = &JSONDiagnosis{ID: rd.Redact(d.ID), Title: rd.Redact(d.Title), Cause: rd.Redact(d.Cause), Script: rd.Redact(d.Script),
+				Evidence: rd.Redact(d.Evidence), Fix: []string{}}
+			for _, c := range d.Codes {
+				js.Diagnosis.Codes = append(js.Diagnosis.Codes, rd.Redact(c))
+			}
 			for _, f := range d.Fix {
 				js.Diagnosis.Fix = append(js.Diagnosis.Fix, rd.Redact(f))
 			}
 			for _, l := range d.Links {
-				js.Diagnosis.Links = append(js.Diagnosis.Links, diagnose.Link{Title: l.Title, URL: rd.Redact(l.URL)})
+				js.Diagnosis.Links = append(js.Diagnosis.Links, diagnose.Link{Title: rd.Redact(l.Title), URL: rd.Redact(l.URL)})
 			}
 		}
 		rep.Steps = append(rep.Steps, js)

@@ -115,7 +115,7 @@ func TestJSONFields(t *testing.T) {
 
 func TestMarkdownEscapesTableCells(t *testing.T) {
 	md := Markdown(sample(), Options{})
-	if !strings.Contains(md, `aud https://outlook.office365.com \| tid`) {
+	if !strings.Contains(md, `aud https:\/\/outlook.office365.com \| tid`) {
 		t.Errorf("a | in a detail breaks the table:\n%s", md)
 	}
 }

@@ -47,7 +47,7 @@ func DiagnosisText(d *diagnose.Diagnosis, indent string, rd *Redactor) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s→ %s  [%s]\n", indent, d.Title, d.ID)
+	fmt.Fprintf(&b, "%s→ %s  [%s]\n", indent, rd.Redact(d.Title), rd.Redact(d.ID))
 	if d.Cause != "" {
 		fmt.Fprintf(&b, "%s  %s\n", indent, wrap(rd.Redact(d.Cause), 96, indent+"  "))
 	}
@@ -64,7 +64,7 @@ func DiagnosisText(d *diagnose.Diagnosis, indent string, rd *Redactor) string {
 		}
 	}
 	for _, l := range d.Links {
-		fmt.Fprintf(&b, "%s  %s: %s\n", indent, l.Title, rd.Redact(l.URL))
+		fmt.Fprintf(&b, "%s  %s: %s\n", indent, rd.Redact(l.Title), rd.Redact(l.URL))
 	}
 	return b.String()
 }
@@ -92,16 +92,16 @@ func wrap(s string, width int, prefix string) string {
 
 // Text renders a finished run as plain text.
 func Text(res *engine.Result, o Options) string {
-	rd := NewRedactor(o)
+	rd := forResult(res, o)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Mail OAuth Tester — %s\n", rd.Redact(res.Verdict))
 	in := res.Input
 	if res.Mode == "check" {
-		fmt.Fprintf(&b, "Tenant %s · client %s · mailbox %s · %s · %s\n", rd.Redact(in.Tenant), rd.Redact(in.ClientID), rd.Redact(in.Mailbox), in.Flow, rd.Redact(in.Credential))
+		fmt.Fprintf(&b, "Tenant %s · client %s · mailbox %s · %s · %s\n", rd.Redact(in.Tenant), rd.Redact(in.ClientID), rd.Redact(in.Mailbox), rd.Redact(in.Flow), rd.Redact(in.Credential))
 	}
 	fmt.Fprintf(&b, "Started %s · took %s\n\n", res.Started.Format("2006-01-02 15:04:05 MST"), Duration(res.Duration))
 	for _, s := range res.Steps {
-		fmt.Fprintf(&b, "%s %-8s %8s  %s\n", Symbol(s.Status), s.Title, Duration(s.Duration), rd.Redact(s.Detail))
+		fmt.Fprintf(&b, "%s %-8s %8s  %s\n", Symbol(s.Status), rd.Redact(s.Title), Duration(s.Duration), rd.Redact(s.Detail))
 		for _, m := range s.Messages {
 			fmt.Fprintf(&b, "                     %s\n", rd.Redact(m))
 		}
@@ -113,47 +113,4 @@ func Text(res *engine.Result, o Options) string {
 		}
 	}
 	return b.String()
-}
-
-// Markdown renders a finished run for a ticket: a verdict, a table of
-// steps and a section per diagnosis.
-func Markdown(res *engine.Result, o Options) string {
-	rd := NewRedactor(o)
-	var b strings.Builder
-	fmt.Fprintf(&b, "### Mail OAuth Tester: %s\n\n", md(rd.Redact(res.Verdict)))
-	in := res.Input
-	if res.Mode == "check" {
-		fmt.Fprintf(&b, "- Tenant: `%s`\n- Client ID: `%s`\n- Mailbox: `%s`\n- Flow: %s (%s)\n- Protocols: %s (%s)\n",
-			rd.Redact(in.Tenant), rd.Redact(in.ClientID), rd.Redact(in.Mailbox), in.Flow, rd.Redact(in.Credential), strings.Join(in.Protocols, ", "), in.Mechanism)
-	}
-	fmt.Fprintf(&b, "- Cloud: %s (%s)\n- Run: %s, %s\n\n", in.Cloud, in.AuthorityHost, res.Started.Format("2006-01-02 15:04:05 MST"), Duration(res.Duration))
-	b.WriteString("| | Step | Time | Result |\n|---|---|---:|---|\n")
-	for _, s := range res.Steps {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", Symbol(s.Status), s.Title, Duration(s.Duration), md(rd.Redact(s.Detail)))
-	}
-	for _, s := range res.Steps {
-		d := s.Diagnosis
-		if d == nil {
-			continue
-		}
-		fmt.Fprintf(&b, "\n#### %s %s: %s (`%s`)\n\n%s\n\n", Symbol(s.Status), s.Title, md(d.Title), d.ID, md(rd.Redact(d.Cause)))
-		for i, f := range d.Fix {
-			fmt.Fprintf(&b, "%d. %s\n", i+1, md(rd.Redact(f)))
-		}
-		if d.Script != "" {
-			fmt.Fprintf(&b, "\n```powershell\n%s\n```\n", rd.Redact(d.Script))
-		}
-		for _, l := range d.Links {
-			fmt.Fprintf(&b, "- [%s](%s)\n", md(l.Title), rd.Redact(l.URL))
-		}
-		if d.Evidence != "" {
-			fmt.Fprintf(&b, "\n<details><summary>Server answer</summary>\n\n```\n%s\n```\n</details>\n", rd.Redact(d.Evidence))
-		}
-	}
-	return b.String()
-}
-
-// md escapes the characters that would break a Markdown table cell.
-func md(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", "").Replace(s)
 }

@@ -71,7 +71,13 @@ func (c *Client) readLine() (string, error) {
 	}
 }
 
+// writeLine sends one command line. A line break inside s would smuggle
+// a second command to the server (a password with an embedded newline, a
+// user name from a careless paste), so s may hold no CR or LF at all.
 func (c *Client) writeLine(s string) error {
+	if strings.ContainsAny(s, "\r\n") {
+		return errors.New("pop3: refusing to send a command with a line break inside")
+	}
 	c.deadline()
 	_, err := c.conn.Write([]byte(s + "\r\n"))
 	return err

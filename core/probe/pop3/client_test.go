@@ -136,3 +136,14 @@ func TestMalformedRepliesAreErrors(t *testing.T) {
 		t.Error("Greeting() accepted an HTTP reply")
 	}
 }
+
+// TestNoCommandInjection: a password (or user) with a line break inside
+// must not reach the server as a second command.
+func TestNoCommandInjection(t *testing.T) {
+	for _, pw := range []string{"secret\r\nDELE 1", "secret\nQUIT", "secret\r"} {
+		c := script(t, "+OK ready", []step{{"USER a@b.c", "+OK"}, {"PASS secret", "+OK"}, {"DELE 1", "+OK deleted"}})
+		if err := c.UserPass("a@b.c", pw); err == nil || !strings.Contains(err.Error(), "line break") {
+			t.Errorf("UserPass with %q = %v, want a refusal", pw, err)
+		}
+	}
+}

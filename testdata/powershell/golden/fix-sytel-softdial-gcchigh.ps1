@@ -11,7 +11,7 @@
 
     Repairs what these diagnoses point at:
       exchange-service-principal-missing - Exchange does not know the app or it has no mailbox access
-      admin-consent-required - An administrator must approve the app
+      admin-consent-required - An administrator must approve the app's permissions
 
     Steps:
      1. Find the app registration 6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d.
