@@ -6,6 +6,11 @@
 //	mkrelease name linux-desktop|linux-metainfo|linux-icon
 //	mkrelease archive -o FILE.zip|FILE.tar.gz -mtime RFC3339 [-root DIR] DEST=SRC...
 //	mkrelease manifests -version V -date RFC3339 -windows-zip FILE [-base-url URL] -out DIR
+//	mkrelease version
+//
+// version prints this build's core/version stamp: the packaging tests
+// build mkrelease with the release flags and run it to prove the -X stamps
+// land where version.Get reads them.
 //
 // Archives are reproducible: entries in the order given, the given time on
 // every entry, owner root, mode 0755 for files that are executable on disk
@@ -27,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailoauth/mailoauth-tester/core/version"
 	"github.com/mailoauth/mailoauth-tester/packaging"
 )
 
@@ -39,7 +45,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("want a command: name, archive or manifests")
+		return errors.New("want a command: name, archive, manifests or version")
 	}
 	switch args[0] {
 	case "name":
@@ -48,8 +54,11 @@ func run(args []string, stdout io.Writer) error {
 		return archive(args[1:])
 	case "manifests":
 		return manifests(args[1:], stdout)
+	case "version":
+		fmt.Fprintln(stdout, "mkrelease", version.Get())
+		return nil
 	}
-	return fmt.Errorf("unknown command %q: want name, archive or manifests", args[0])
+	return fmt.Errorf("unknown command %q: want name, archive, manifests or version", args[0])
 }
 
 func name(args []string, stdout io.Writer) error {
@@ -182,7 +191,7 @@ func copyFile(w io.Writer, src string) error {
 
 func manifests(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("manifests", flag.ContinueOnError)
-	version := fs.String("version", "", "release version, e.g. 0.2.0")
+	ver := fs.String("version", "", "release version, e.g. 0.2.0")
 	date := fs.String("date", "", "release date, RFC 3339 (the commit date)")
 	zipPath := fs.String("windows-zip", "", "the Windows zip, to take its SHA-256")
 	baseURL := fs.String("base-url", "", "https:// folder the release files are downloaded from (default: the GitHub release)")
@@ -201,7 +210,7 @@ func manifests(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("manifests: -windows-zip: %w", err)
 	}
-	written, err := packaging.Render(*out, packaging.Release{Version: *version, Date: t, BaseURL: *baseURL, WindowsSHA256: sum})
+	written, err := packaging.Render(*out, packaging.Release{Version: *ver, Date: t, BaseURL: *baseURL, WindowsSHA256: sum})
 	if err != nil {
 		return err
 	}
