@@ -39,7 +39,7 @@ func TestReleaseBuildIsStamped(t *testing.T) {
 	script := `stamp
 release_build ` + goos + " " + goarch + ` "$BIN/stamped" ./packaging/mkrelease
 echo "COMMIT=$COMMIT DATE=$DATE"
-check_stamp "$BIN/stamped" ` + goos + " " + goarch + `
+check_stamp "$BIN/stamped" ` + goos + " " + goarch + ` ./packaging/mkrelease
 "$BIN/stamped" version
 `
 	out, err := bash(t, root, []string{"VERSION=9.8.7-rc.1", "BIN=" + bin}, script)
@@ -59,14 +59,14 @@ check_stamp "$BIN/stamped" ` + goos + " " + goarch + `
 	}
 
 	plain := `stamp
-CGO_ENABLED=0 go build -o "$BIN/plain" ./packaging/mkrelease
-check_stamp "$BIN/plain" ` + goos + " " + goarch + `
+CGO_ENABLED=0 go build -buildvcs=true -o "$BIN/plain" ./packaging/mkrelease
+check_stamp "$BIN/plain" ` + goos + " " + goarch + ` ./packaging/mkrelease
 `
 	out, err = bash(t, root, []string{"VERSION=9.8.7-rc.1", "BIN=" + bin}, plain)
 	if err == nil {
 		t.Fatalf("check_stamp accepted a build without -trimpath and stamps:\n%s", out)
 	}
-	for _, want := range []string{"lacks -trimpath=true", "stamp 9.8.7-rc.1 is not in the binary", "holds the build folder"} {
+	for _, want := range []string{"lacks -trimpath=true", "has VCS stamps", "stamp 9.8.7-rc.1 is not in the binary", "holds the build folder"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check_stamp output lacks %q:\n%s", want, out)
 		}

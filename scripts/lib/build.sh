@@ -17,8 +17,9 @@ VERSION_PKG=github.com/mailoauth/mailoauth-tester/core/version
 #   NUMERIC_VERSION  X.Y.Z, for the Windows version resource
 #   BUILD_NUMBER     commits in HEAD's history, the resource's fourth field
 #   DIRTY            1 when tracked files differ from HEAD, else empty
-# Machines here set GOFLAGS=-buildvcs=false, so nothing comes from the Go
-# build information: everything is stamped with -X.
+# Everything is stamped with -X, and builds pass -buildvcs=false: the Go
+# build information then holds no second, possibly different, commit (and
+# check_stamp finds the -X values, not the build information's copies).
 stamp() {
 	COMMIT=$(git rev-parse HEAD)
 	DATE=$(TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd HEAD)
@@ -66,9 +67,11 @@ ldflags() {
 
 # stamp_goflags prints GOFLAGS for `fyne package`, which takes extra linker
 # flags only from GOFLAGS (one -ldflags=… word per flag, no spaces) and adds
-# -s -w and -trimpath itself with --release.
+# -s -w and -trimpath itself with --release. Setting GOFLAGS in the
+# environment hides a GOFLAGS from `go env -w`, so -buildvcs=false is
+# repeated here.
 stamp_goflags() {
-	printf '%s' "${GOFLAGS:-} -ldflags=-X=$VERSION_PKG.version=$VERSION -ldflags=-X=$VERSION_PKG.commit=$COMMIT -ldflags=-X=$VERSION_PKG.date=$DATE"
+	printf '%s' "${GOFLAGS:-} -buildvcs=false -ldflags=-X=$VERSION_PKG.version=$VERSION -ldflags=-X=$VERSION_PKG.commit=$COMMIT -ldflags=-X=$VERSION_PKG.date=$DATE"
 }
 
 # release_build GOOS GOARCH OUT PACKAGE [TAGS] builds one binary the release
@@ -76,19 +79,25 @@ stamp_goflags() {
 release_build() {
 	local goos=$1 goarch=$2 out=$3 pkg=$4 tags=${5:-} cgo=0
 	[ -n "$tags" ] && cgo=1
-	CGO_ENABLED=$cgo GOOS=$goos GOARCH=$goarch go build -trimpath ${tags:+-tags "$tags"} -ldflags "$(ldflags)" -o "$out" "$pkg"
+	CGO_ENABLED=$cgo GOOS=$goos GOARCH=$goarch go build -trimpath -buildvcs=false ${tags:+-tags "$tags"} -ldflags "$(ldflags)" -o "$out" "$pkg"
 }
 
-# check_stamp FILE GOOS GOARCH checks that a built binary is what a release
-# needs, without running it (it may be for another OS):
-#   - go version -m: built for GOOS/GOARCH with -trimpath;
+# check_stamp FILE GOOS GOARCH PACKAGE [TAGS] checks that a binary built
+# from PACKAGE is what a release needs, without running it (it may be for
+# another OS):
+#   - go version -m: built for GOOS/GOARCH with -trimpath, without VCS
+#     stamps of its own;
 #   - the stamped version, commit and date are in the binary's data (with -s
 #     the symbol table is gone, so `go tool nm` cannot show them, and with
 #     -trimpath the go command does not record -ldflags in the build info);
 #   - no path of this checkout is left in it.
+# The linker drops -X for a package the program does not link, so a program
+# that does not import core/version carries no stamps: that is a warning
+# (the program cannot print a version), not a failure.
 # Prints one line per finding; returns 1 when one fails.
 check_stamp() {
-	local file=$1 goos=$2 goarch=$3 info fail=0 s
+	local file=$1 goos=$2 goarch=$3 pkg=$4 tags=${5:-} info deps fail=0 s stamped=1 cgo=0
+	[ -n "$tags" ] && cgo=1 # as release_build: only the window uses cgo
 	info=$(go version -m "$file") || { echo "  $file: go version -m failed" >&2; return 1; }
 	for s in "GOOS=$goos" "GOARCH=$goarch" "-trimpath=true"; do
 		if ! grep -qE "^[[:space:]]+build[[:space:]]+$s\$" <<<"$info"; then
@@ -96,8 +105,20 @@ check_stamp() {
 			fail=1
 		fi
 	done
+	if grep -qE "^[[:space:]]+build[[:space:]]+vcs\.revision=" <<<"$info"; then
+		echo "  $file: build info has VCS stamps (want -buildvcs=false: the commit comes from -X)" >&2
+		fail=1
+	fi
+	if ! deps=$(CGO_ENABLED=$cgo GOOS=$goos GOARCH=$goarch go list -deps ${tags:+-tags "$tags"} "$pkg"); then
+		echo "  $file: go list -deps $pkg failed" >&2
+		return 1
+	fi
+	if ! grep -qxF "$VERSION_PKG" <<<"$deps"; then
+		echo "  WARNING: $pkg does not import core/version: $file carries no version stamp" >&2
+		stamped=
+	fi
 	for s in "$VERSION" "$COMMIT" "$DATE"; do
-		if ! LC_ALL=C grep -qaF -- "$s" "$file"; then
+		if [ -n "$stamped" ] && ! LC_ALL=C grep -qaF -- "$s" "$file"; then
 			echo "  $file: stamp $s is not in the binary" >&2
 			fail=1
 		fi
@@ -106,7 +127,7 @@ check_stamp() {
 		echo "  $file: holds the build folder $PWD (not built with -trimpath?)" >&2
 		fail=1
 	fi
-	[ $fail -eq 0 ] && echo "  $file: $goos/$goarch, -trimpath, stamped $VERSION ${COMMIT:0:12} $DATE"
+	[ $fail -eq 0 ] && echo "  $file: $goos/$goarch, -trimpath, ${stamped:+stamped $VERSION ${COMMIT:0:12} $DATE}${stamped:-NOT stamped}"
 	return $fail
 }
 
