@@ -151,6 +151,18 @@ func TestSignWindows(t *testing.T) {
 			}
 		})
 	}
+	// A release signs both programs in one call.
+	a, b := k.fresh(t, "window.exe"), k.fresh(t, "cli.exe")
+	cmd := exec.Command(signScript, a, b)
+	cmd.Env = append(signEnv(), "MAILOAUTH_SIGN_PFX="+k.pfx, "MAILOAUTH_SIGN_PFX_PASSWORD="+pfxPassword)
+	if out, err := cmd.CombinedOutput(); err != nil || strings.Count(string(out), "signed and verified") != 2 {
+		t.Errorf("signing two files: %v\n%s", err, out)
+	}
+	for _, p := range []string{a, b} {
+		if out, err := exec.Command("osslsigncode", "verify", "-in", p, "-CAfile", k.cert).CombinedOutput(); err != nil {
+			t.Errorf("%s does not verify: %v\n%s", filepath.Base(p), err, out)
+		}
+	}
 	if tsaHits.Load() == 0 {
 		t.Error("the time-stamping server got no RFC 3161 request")
 	}
