@@ -119,20 +119,18 @@ func DefaultStore() (Store, error) {
 	return Store{Dir: filepath.Join(dir, "mailoauth")}, nil
 }
 
-// Start removes leftovers of earlier runs (see Prune), creates this run's
-// crash log and sends the runtime's crash output to it. program names the
-// executable in the header (e.g. "mailoauth-tester"). The returned error
-// says what failed; a program should report it and run on without a crash
-// log rather than stop.
+// Start creates this run's crash log, sends the runtime's crash output to
+// it and then removes leftovers of earlier runs (see Prune). program names
+// the executable in the header (e.g. "mailoauth-tester"). The returned
+// error says why there is no crash log; a program should report it and run
+// on rather than stop. A failed cleanup is not an error here: it leaves old
+// files, never loses this run's log, and the next start tries again.
 func (s Store) Start(program string) (*Recorder, error) {
 	if s.Dir == "" {
 		return nil, errors.New("crashlog: no folder given for crash logs")
 	}
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("crashlog: create the crash log folder: %w", err)
-	}
-	if err := s.Prune(); err != nil {
-		return nil, err
 	}
 	started := s.clock().UTC()
 	name := fmt.Sprintf("%s%s-%d%s", filePrefix, started.Format(timeLayout), os.Getpid(), fileSuffix)
@@ -150,6 +148,7 @@ func (s Store) Start(program string) (*Recorder, error) {
 		os.Remove(path)
 		return nil, fmt.Errorf("crashlog: send crash output to %s: %w", path, err)
 	}
+	_ = s.Prune() // best effort, see above; this run's file is kept (its process is alive)
 	return &Recorder{path: path}, nil
 }
 
@@ -254,7 +253,8 @@ func (s Store) MarkSeen(logs ...Log) error {
 
 // Prune removes the logs of runs that did not crash and have ended (a
 // program killed before Close leaves one), and all but the newest Keep crash
-// logs. Start calls it; a file of a run still going is left alone.
+// logs. Start calls it; the file of a run still going, including this one,
+// is left alone.
 func (s Store) Prune() error {
 	files, err := s.files()
 	if err != nil {

@@ -213,7 +213,17 @@ func TestEndedRunWithoutCrashIsPruned(t *testing.T) {
 	if p, err := s.Pending(); err != nil || len(p) != 0 {
 		t.Fatalf("Pending() = %v, %v, want nothing: the run did not crash", p, err)
 	}
-	// The child has ended, so its empty log goes; a running one stays.
+	// The next run's Start cleans it up: the child has ended.
+	if code, stderr := runChild(t, dir, "clean"); code != 0 {
+		t.Fatalf("second child exit code = %d, want 0; stderr:\n%s", code, stderr)
+	}
+	if files := crashFiles(t, dir); len(files) != 0 {
+		t.Fatalf("after the next run the folder holds %v, want nothing", files)
+	}
+	// Prune keeps the empty log of a process still running.
+	if code, _ := runChild(t, dir, "exit"); code != 3 {
+		t.Fatalf("third child exit code = %d, want 3", code)
+	}
 	running := writeLog(t, dir, time.Now(), os.Getpid(), "")
 	if err := s.Prune(); err != nil {
 		t.Fatal(err)
