@@ -105,6 +105,8 @@ type Log struct {
 }
 
 // Recorder is the running program's crash log. Close it at a normal exit.
+// A process has one: the runtime has a single crash output, so a second
+// Start takes it over from the first.
 type Recorder struct {
 	path string
 }
@@ -413,17 +415,25 @@ func scrub(text string) string {
 	return secret.ScrubShapes(registerLine.ReplaceAllString(text, ""))
 }
 
-// scrubFile rewrites a crash log scrubbed, when scrubbing changes it.
+// scrubFile rewrites a crash log scrubbed, when scrubbing changes it. A log
+// longer than readMax is cut there (what is cut is never offered unscrubbed).
 func scrubFile(path string) error {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("crashlog: read a crash log: %w", err)
 	}
-	if len(data) > readMax {
-		data = data[:readMax]
+	data, err := io.ReadAll(io.LimitReader(f, readMax+1))
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("crashlog: read a crash log: %w", err)
 	}
-	clean := scrub(string(data))
-	if clean == string(data) {
+	text := string(data)
+	cut := len(data) > readMax
+	if cut {
+		text = text[:readMax] + fmt.Sprintf("\n[crash log cut at %d MiB]\n", readMax>>20)
+	}
+	clean := scrub(text)
+	if clean == text && !cut {
 		return nil
 	}
 	tmp := path + ".tmp"

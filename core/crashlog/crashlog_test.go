@@ -389,6 +389,27 @@ func TestScrub(t *testing.T) {
 	}
 }
 
+func TestLongLogIsCut(t *testing.T) {
+	dir := t.TempDir()
+	body := "panic: big\n" + strings.Repeat("goroutine 9 [chan receive]:\nmain.wait()\n", readMax/40) + "rip    0x46b2c1\n"
+	path := writeLog(t, dir, time.Now(), 1, body)
+	s := Store{Dir: dir, alive: func(int) bool { return false }}
+	logs, err := s.Logs()
+	if err != nil || len(logs) != 1 {
+		t.Fatalf("Logs() = %v, %v, want one", logs, err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > readMax+100 || !strings.Contains(string(data), "[crash log cut at 8 MiB]") || strings.Contains(string(data), "rip ") {
+		t.Errorf("log of %d bytes after Logs(): want it cut at %d with a note and no register line", len(data), readMax)
+	}
+	if logs[0].Summary != "panic: big" {
+		t.Errorf("Summary = %q", logs[0].Summary)
+	}
+}
+
 func TestParseName(t *testing.T) {
 	tests := []struct {
 		name string
