@@ -83,8 +83,9 @@ const fatalSummary = "fatal error (its message went to standard error only; the 
 const summaryMax = 200
 
 // readMax bounds how much of one crash log is read and scrubbed: a trace of
-// every goroutine is rarely over a few hundred kilobytes.
-const readMax = 8 << 20
+// every goroutine is rarely over a few hundred kilobytes. A variable for the
+// test of the cut.
+var readMax = 8 << 20
 
 // Store is the folder holding crash logs. The zero value is not usable; use
 // DefaultStore or set Dir.
@@ -364,7 +365,7 @@ func inspect(path string) (status, error) {
 		return status{}, fmt.Errorf("crashlog: read a crash log: %w", err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(io.LimitReader(f, readMax))
+	sc := bufio.NewScanner(io.LimitReader(f, int64(readMax)))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	inHeader := true
 	for sc.Scan() {
@@ -422,7 +423,7 @@ func scrubFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("crashlog: read a crash log: %w", err)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, readMax+1))
+	data, err := io.ReadAll(io.LimitReader(f, int64(readMax)+1))
 	f.Close()
 	if err != nil {
 		return fmt.Errorf("crashlog: read a crash log: %w", err)
@@ -430,7 +431,7 @@ func scrubFile(path string) error {
 	text := string(data)
 	cut := len(data) > readMax
 	if cut {
-		text = text[:readMax] + fmt.Sprintf("\n[crash log cut at %d MiB]\n", readMax>>20)
+		text = text[:readMax] + fmt.Sprintf("\n[crash log cut here, at %d KiB]\n", readMax>>10)
 	}
 	clean := scrub(text)
 	if clean == text && !cut {
