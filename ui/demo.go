@@ -103,14 +103,24 @@ func demoProfile(t *simulate.Tenant) profile.Profile {
 // demoRedirect is the web redirect URI the simulated app registers.
 const demoRedirect = "https://app.contoso-sim.test/oauth/callback"
 
+// demoRun is what a demo run's helper goroutines need: the simulated
+// tenant, who signs in, and the run's context, which ends when the
+// window showed the run's end (finish cancels it).
+type demoRun struct {
+	sim  *simulate.Tenant
+	ctx  context.Context
+	user string
+}
+
 // demoBrowse plays the user's browser in a demo: it signs in on the
 // simulated tenant's page. When the page shows an error, or lands on a
 // web site instead of this computer, it hands what a user would copy to
-// the waiting Paste call. It runs on its own goroutine.
-func (u *UI) demoBrowse(sim *simulate.Tenant, authorizeURL string) {
-	ctx, cancel := context.WithTimeout(context.Background(), demoBrowseTimeout)
+// the waiting Paste call. It runs on its own goroutine, which nobody
+// waits for: once the run ended it leaves the window alone.
+func (u *UI) demoBrowse(run *demoRun, authorizeURL string) {
+	ctx, cancel := context.WithTimeout(run.ctx, demoBrowseTimeout)
 	defer cancel()
-	res, err := simulate.Browse(ctx, sim.HTTPClient(), authorizeURL)
+	res, err := simulate.Browse(ctx, run.sim.HTTPClient(), authorizeURL)
 	var text string
 	switch {
 	case err != nil:
@@ -121,7 +131,11 @@ func (u *UI) demoBrowse(sim *simulate.Tenant, authorizeURL string) {
 		text = res.FinalURL // carries the code: handed over, never shown
 	}
 	if text != "" {
-		u.stream.do(func() { u.prompts.answer(text) })
+		u.stream.do(func() {
+			if run.ctx.Err() == nil {
+				u.prompts.answer(text)
+			}
+		})
 	}
 }
 

@@ -51,8 +51,9 @@ func (u *UI) start(job Job, p profile.Profile) {
 	u.running, u.cancel, u.result = true, cancel, nil
 	u.scrub = job.Scrubber()
 	u.ids = []string{p.Tenant, p.ClientID, p.Mailbox, p.User}
-	u.runSim.Store(u.sim)
-	u.runUser = profile.Normalize(p).SignInUser()
+	if u.sim != nil {
+		u.demoRun.Store(&demoRun{sim: u.sim, ctx: ctx, user: profile.Normalize(p).SignInUser()})
+	}
 	u.prompts.reset(pastesAddress(p))
 	u.checks.setPlan(job.Plan())
 	u.log.clear()
@@ -159,9 +160,8 @@ func (u *UI) apply(e engine.Event) {
 // demo the simulated user approves a device code by themselves.
 func (u *UI) showPrompt(step string, pr engine.Prompt) {
 	u.prompts.show(step, pr)
-	if sim := u.runSim.Load(); sim != nil && pr.Kind == engine.PromptDeviceCode {
-		user := u.runUser
-		go func() { _ = sim.ApproveDevice(pr.Code, user) }() // a failure shows as the run's own error
+	if run := u.demoRun.Load(); run != nil && pr.Kind == engine.PromptDeviceCode {
+		go func() { _ = run.sim.ApproveDevice(pr.Code, run.user) }() // a failure shows as the run's own error
 	}
 }
 
@@ -208,7 +208,7 @@ func (u *UI) finish(res *engine.Result) {
 	u.result = res
 	u.prompts.hideAll()
 	u.prompts.changed()
-	u.runSim.Store(nil)
+	u.demoRun.Store(nil)
 	u.checks.finish(res)
 	u.setRunning(false)
 	u.copyButton.Enable()

@@ -72,11 +72,10 @@ type UI struct {
 	ids     []string
 	result  *engine.Result
 
-	// runSim is the simulated tenant of a demo run: its sign-in pages
-	// open in the simulated browser, its device codes are approved by
-	// themselves. The engine's goroutines read it, hence atomic.
-	runSim  atomic.Pointer[simulate.Tenant]
-	runUser string // who signs in (demo device-code approval)
+	// demoRun is set during a demo run: its sign-in pages open in the
+	// simulated browser, its device codes are approved by themselves.
+	// The engine's goroutines read it, hence atomic.
+	demoRun atomic.Pointer[demoRun]
 
 	sim      *simulate.Tenant
 	simTitle string
@@ -207,8 +206,8 @@ func (u *UI) onFormChanged() {
 // browser, or in a demo in the simulated browser. It runs on the engine's
 // goroutine and touches no widget.
 func (u *UI) openSignIn(s string) error {
-	if sim := u.runSim.Load(); sim != nil {
-		go u.demoBrowse(sim, s)
+	if run := u.demoRun.Load(); run != nil {
+		go u.demoBrowse(run, s)
 		return nil
 	}
 	l, err := url.Parse(s)
