@@ -81,17 +81,15 @@ func newPrompts(open, copyText func(string), every func(time.Duration, func()) f
 }
 
 func (p *prompts) buildUI() {
-	p.code = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, SizeName: theme.SizeNameHeadingText, Selectable: true}
+	p.code = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, SizeName: theme.SizeNameSubHeadingText, Selectable: true}
 	p.deviceURL = &widget.Hyperlink{}
-	p.countdown = &widget.Label{Importance: widget.LowImportance}
+	p.countdown = &widget.Label{}
 	copyCode := &widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: func() { p.copy(p.prompt.Code) }}
 	openBrowser := &widget.Button{Text: "Open browser", Icon: theme.ComputerIcon(), Importance: widget.HighImportance, OnTapped: func() { p.open(p.prompt.URL) }}
 	p.deviceURL.OnTapped = func() { p.open(p.prompt.URL) }
-	p.device = widget.NewCard("Sign in with this code", "", container.NewVBox(
-		container.NewHBox(widget.NewLabel("Open"), p.deviceURL, widget.NewLabel("on any device and enter:")),
-		p.code,
-		container.NewHBox(copyCode, openBrowser),
-		p.countdown,
+	p.device = widget.NewCard("", "", container.NewVBox(
+		container.NewBorder(nil, nil, &widget.Label{Text: "Sign in with this code:", TextStyle: fyne.TextStyle{Bold: true}}, container.NewHBox(copyCode, openBrowser), p.code),
+		container.NewHBox(widget.NewLabel("Open"), p.deviceURL, widget.NewLabel("on any device and enter it."), p.countdown),
 	))
 
 	p.browserMsg = &widget.Label{Wrapping: fyne.TextWrapWord}
@@ -102,7 +100,8 @@ func (p *prompts) buildUI() {
 	p.errorEntry.OnSubmitted = func(string) { p.submit(p.errorEntry) }
 	p.browserPaste = container.NewBorder(nil, nil, nil, sendErr, p.errorEntry)
 	againB := &widget.Button{Text: "Open again", Icon: theme.ComputerIcon(), OnTapped: func() { p.open(p.prompt.URL) }}
-	p.browser = widget.NewCard("Sign in in the browser window that just opened", "", container.NewVBox(
+	p.browser = widget.NewCard("", "", container.NewVBox(
+		&widget.Label{Text: "Sign in in the browser window that just opened", TextStyle: fyne.TextStyle{Bold: true}},
 		p.browserMsg, container.NewBorder(nil, nil, nil, againB, p.browserURL), p.browserPaste,
 	))
 
@@ -113,7 +112,8 @@ func (p *prompts) buildUI() {
 	p.pasteEntry.ExtendBaseWidget(p.pasteEntry)
 	p.pasteEntry.OnSubmitted = func(string) { p.submit(p.pasteEntry) }
 	p.cont = &widget.Button{Text: "Continue", Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: func() { p.submit(p.pasteEntry) }}
-	p.paste = widget.NewCard("Finish the sign-in", "", container.NewVBox(
+	p.paste = widget.NewCard("", "", container.NewVBox(
+		&widget.Label{Text: "Finish the sign-in", TextStyle: fyne.TextStyle{Bold: true}},
 		p.pasteMsg,
 		container.NewBorder(nil, nil, nil, againP, p.pasteURL),
 		&widget.Label{Text: "Paste the address the browser shows after sign-in (or just the code, or the error text)", Wrapping: fyne.TextWrapWord},

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mailoauth/mailoauth-tester/core/engine"
+	"github.com/mailoauth/mailoauth-tester/core/profile"
 )
 
 // TestDemoWithTheRealEngine drives the real engine against the simulated
@@ -34,11 +35,11 @@ func TestDemoWithTheRealEngine(t *testing.T) {
 			case <-time.After(30 * time.Second):
 				t.Fatal("the simulated tenant did not start")
 			}
-			secret := h.u.sim.ClientSecret
-			if got := h.u.form.secret.Text; got != secret || !h.u.form.secret.Password {
+			secret := h.sim.ClientSecret
+			if got := h.u.form.entry(profile.FieldSecret).Text; got != secret || !h.u.form.entry(profile.FieldSecret).Password {
 				t.Fatal("the demo did not put its secret in the password entry")
 			}
-			h.u.form.transcript.SetChecked(true)
+			h.u.form.in(fieldTranscript).check.SetChecked(true)
 			test.Tap(h.u.runButton)
 			h.wait(h.finished, "the run against the simulated tenant")
 
@@ -51,7 +52,7 @@ func TestDemoWithTheRealEngine(t *testing.T) {
 			}
 			if tt.diag != "" {
 				var ids []string
-				for _, f := range h.u.diags.found {
+				for _, f := range h.u.details.findings {
 					ids = append(ids, f.d.ID)
 				}
 				if len(ids) == 0 || !strings.Contains(strings.Join(ids, " "), tt.diag) {
@@ -71,13 +72,13 @@ func TestDemoWithTheRealEngine(t *testing.T) {
 				if strings.Contains(text, secret) {
 					t.Errorf("%s contains the simulated secret", where)
 				}
-				for _, tok := range h.u.sim.IssuedTokens() {
+				for _, tok := range h.sim.IssuedTokens() {
 					if strings.Contains(text, tok) {
 						t.Errorf("%s contains an access token", where)
 					}
 				}
 			}
-			if got := h.app.Preferences().String(prefAuthority); got != "" {
+			if got := h.app.Preferences().String("authority-host"); got != "" {
 				t.Errorf("the demo's authority %q was remembered", got)
 			}
 			for _, r := range h.u.checks.rows {
