@@ -66,7 +66,9 @@ func setClipboard(format uintptr, data []byte) error {
 		procGlobalFree.Call(h)
 		return fmt.Errorf("clipboard: lock: %w", err)
 	}
-	copy(unsafe.Slice((*byte)(unsafe.Pointer(p)), len(data)), data)
+	// p is memory GlobalLock pinned for us, not a Go pointer.
+	mem := *(*unsafe.Pointer)(unsafe.Pointer(&p))
+	copy(unsafe.Slice((*byte)(mem), len(data)), data)
 	procGlobalUnlock.Call(h)
 	if r, _, err := procSetClipboardData.Call(format, h); r == 0 {
 		procGlobalFree.Call(h)

@@ -406,18 +406,6 @@ func (f *form) setEnabled(on bool) {
 	}
 }
 
-// focusables are the form's inputs that take the keyboard, top to
-// bottom.
-func (f *form) focusables() []fyne.Focusable {
-	var out []fyne.Focusable
-	for _, in := range f.order {
-		if in.entry != nil && in.label.Visible() {
-			out = append(out, in.entry)
-		}
-	}
-	return out
-}
-
 // scrollTo scrolls the form so that o is in view.
 func (f *form) scrollTo(o fyne.CanvasObject) {
 	d := fyne.CurrentApp().Driver()
