@@ -30,9 +30,10 @@ type checklist struct {
 	byName   map[string]*checkRow
 	selected string
 
-	list    *widget.List
-	empty   *widget.Label
-	content *fyne.Container
+	list     *widget.List
+	empty    *widget.Label
+	emptyBox fyne.CanvasObject
+	content  *fyne.Container
 }
 
 func newChecklist(redact func(string) string, onSelect func(string)) *checklist {
@@ -62,7 +63,8 @@ func newChecklist(redact func(string) string, onSelect func(string)) *checklist 
 		}
 	}
 	c.list.OnUnselected = func(widget.ListItemID) {}
-	c.content = container.NewStack(container.NewPadded(c.empty))
+	c.emptyBox = container.NewPadded(c.empty)
+	c.content = container.NewStack(c.emptyBox)
 	return c
 }
 
@@ -115,12 +117,14 @@ func (c *checklist) setPlan(steps []engine.StepInfo) {
 		c.byName[s.Name] = r
 	}
 	c.list.UnselectAll()
+	show := fyne.CanvasObject(c.list)
 	if len(c.rows) == 0 {
-		c.content.Objects = []fyne.CanvasObject{container.NewPadded(c.empty)}
-	} else {
-		c.content.Objects = []fyne.CanvasObject{c.list}
+		show = c.emptyBox
 	}
-	c.content.Refresh()
+	if c.content.Objects[0] != show {
+		c.content.Objects = []fyne.CanvasObject{show}
+		c.content.Refresh()
+	}
 	c.list.Refresh()
 }
 

@@ -23,6 +23,13 @@ type details struct {
 	findings []finding
 	selected string
 
+	// Built once and reused, so that runs do not pile up widgets: the
+	// cards (rebuilt when the findings change or invalidate is called)
+	// and the labels of the step overview.
+	cards    []fyne.CanvasObject
+	cardsFor string
+	pool     []*widget.Label
+
 	box     *fyne.Container
 	scroll  *container.Scroll
 	content fyne.CanvasObject
@@ -39,7 +46,22 @@ func newDetails(redact func(string) string, open func(string), copyText, copyRea
 // clear forgets the findings for a new run.
 func (d *details) clear() {
 	d.findings, d.selected = nil, ""
+	d.invalidate()
+}
+
+// invalidate rebuilds the cards (after Hide IDs changes).
+func (d *details) invalidate() {
+	d.cardsFor = "-"
 	d.refresh()
+}
+
+// findingsKey says what the cards show.
+func (d *details) findingsKey() string {
+	var b strings.Builder
+	for _, f := range d.findings {
+		fmt.Fprintf(&b, "%s:%s:%s;", f.d.ID, strings.Join(f.steps, ","), f.status)
+	}
+	return b.String()
 }
 
 // setFindings replaces the findings (as they come, then the run's own).
@@ -69,25 +91,49 @@ func (d *details) refresh() {
 
 // overview is every card, root cause first; or every step's detail.
 func (d *details) overview() []fyne.CanvasObject {
+	if len(d.findings) > 0 {
+		if key := d.findingsKey(); key != d.cardsFor {
+			d.cardsFor, d.cards = key, nil
+			if len(d.findings) > 1 {
+				d.cards = append(d.cards, &widget.Label{Text: fmt.Sprintf("%d causes — fix the first one first: the others may follow from it", len(d.findings)),
+					TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
+			}
+			for _, f := range d.findings {
+				d.cards = append(d.cards, card(f, d.redact, d.act))
+			}
+		}
+		return d.cards
+	}
+	if d.rows == nil {
+		return nil
+	}
 	var objs []fyne.CanvasObject
-	if len(d.findings) > 1 {
-		objs = append(objs, &widget.Label{Text: fmt.Sprintf("%d causes — fix the first one first: the others may follow from it", len(d.findings)),
-			TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord})
-	}
-	for _, f := range d.findings {
-		objs = append(objs, card(f, d.redact, d.act))
-	}
-	if len(objs) > 0 || d.rows == nil {
-		return objs
-	}
 	for _, r := range d.rows() {
 		if r.detail == "" {
 			continue
 		}
-		objs = append(objs, &widget.Label{Text: r.title, TextStyle: fyne.TextStyle{Bold: true}},
-			&widget.Label{Text: d.redact(r.detail), Wrapping: fyne.TextWrapWord, Selectable: true})
+		title, detail := d.label(len(objs)), d.label(len(objs)+1)
+		setLabel(title, r.title, fyne.TextStyle{Bold: true}, fyne.TextWrapOff)
+		setLabel(detail, d.redact(r.detail), fyne.TextStyle{}, fyne.TextWrapWord)
+		objs = append(objs, title, detail)
 	}
 	return objs
+}
+
+// label returns the i-th label of the pool.
+func (d *details) label(i int) *widget.Label {
+	for len(d.pool) <= i {
+		d.pool = append(d.pool, &widget.Label{Selectable: true})
+	}
+	return d.pool[i]
+}
+
+func setLabel(l *widget.Label, text string, style fyne.TextStyle, wrap fyne.TextWrap) {
+	if l.Text == text && l.TextStyle == style && l.Wrapping == wrap {
+		return
+	}
+	l.Text, l.TextStyle, l.Wrapping = text, style, wrap
+	l.Refresh()
 }
 
 // stepView is one step: its title, state, full detail and card.

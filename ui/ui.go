@@ -216,7 +216,7 @@ func (u *UI) onHideIDs(on bool) {
 	u.form.setHidden(on)
 	u.checks.refresh()
 	u.log.refresh()
-	u.details.refresh()
+	u.details.invalidate()
 	if u.result != nil {
 		u.showResult(u.result)
 	}

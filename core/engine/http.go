@@ -28,7 +28,23 @@ func (r *run) httpClient(step string) *http.Client {
 		tr.DialContext = r.j.opts.DialContext
 	}
 	tr.TLSClientConfig = &tls.Config{RootCAs: r.j.roots, MinVersion: tls.VersionTLS12}
+	r.mu.Lock()
+	r.transports = append(r.transports, tr)
+	r.mu.Unlock()
 	return &http.Client{Transport: &tracing{base: tr, r: r, step: step}, Timeout: tokenTimeout}
+}
+
+// closeIdle closes the idle keep-alive connections of the run's HTTP
+// transports: a finished run keeps no connection (and no goroutine) open,
+// so a window that runs the test again and again does not grow.
+func (r *run) closeIdle() {
+	r.mu.Lock()
+	trs := r.transports
+	r.transports = nil
+	r.mu.Unlock()
+	for _, tr := range trs {
+		tr.CloseIdleConnections()
+	}
 }
 
 // logProxy says which proxy, if any, requests to host go through.
