@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -70,7 +72,10 @@ func newChecklist(redact func(string) string, onSelect func(string)) *checklist 
 
 // titleWidth is the checklist's title column: the longest step title
 // ("Graph token", "Sign-in") fits.
-const titleWidth = 104
+const titleWidth = 128
+
+// narrowList is the checklist width below which rows leave out the detail.
+const narrowList = 330
 
 // draw fills a row template.
 func (c *checklist) draw(r *checkRow, row *fyne.Container) {
@@ -82,7 +87,13 @@ func (c *checklist) draw(r *checkRow, row *fyne.Container) {
 	title.SetText(r.title)
 	dur.SetText(r.dur)
 	detail.Text, detail.Importance = c.detailText(r), statusImportance(r.status)
+	// A narrow checklist shows the titles only; the details pane beside
+	// it has the details.
+	detail.Hidden = c.list.Size().Width < narrowList
 	detail.Refresh()
+	// Lay the row out for its new texts here: only the desktop canvas does
+	// it by itself, the software painter of the screenshot does not.
+	row.Refresh()
 }
 
 // fixedWidth lays its object out at a fixed width.
@@ -105,7 +116,7 @@ func (c *checklist) detailText(r *checkRow) string {
 	case r.status == engine.Running && r.detail == "":
 		return "running…"
 	}
-	return c.redact(r.detail)
+	return strings.Join(strings.Fields(c.redact(r.detail)), " ") // one line; the details pane has it all
 }
 
 // setPlan replaces the rows with the run's steps, all waiting.

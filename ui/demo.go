@@ -63,6 +63,7 @@ func (u *UI) demoStarted(name, title string, d Demo, err error) {
 		u.win.SetTitle(AppTitle + " — demo: " + name)
 		u.updateBadge()
 	}
+	u.layout.relayout()
 	if u.onDemo != nil {
 		u.onDemo(err)
 	}

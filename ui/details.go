@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -28,7 +29,7 @@ type details struct {
 	// and the labels of the step overview.
 	cards    []fyne.CanvasObject
 	cardsFor string
-	pool     []*widget.Label
+	pool     []*stepPair
 
 	box     *fyne.Container
 	scroll  *container.Scroll
@@ -112,28 +113,39 @@ func (d *details) overview() []fyne.CanvasObject {
 		if r.detail == "" {
 			continue
 		}
-		title, detail := d.label(len(objs)), d.label(len(objs)+1)
-		setLabel(title, r.title, fyne.TextStyle{Bold: true}, fyne.TextWrapOff)
-		setLabel(detail, d.redact(r.detail), fyne.TextStyle{}, fyne.TextWrapWord)
-		objs = append(objs, title, detail)
+		objs = append(objs, d.pair(len(objs)).set(r.title, d.redact(r.detail)))
 	}
 	return objs
 }
 
-// label returns the i-th label of the pool.
-func (d *details) label(i int) *widget.Label {
+// stepPair is a step's title with its full detail right under it.
+type stepPair struct {
+	title, detail *widget.Label
+	box           *fyne.Container
+}
+
+// pair returns the i-th pair of the pool.
+func (d *details) pair(i int) *stepPair {
 	for len(d.pool) <= i {
-		d.pool = append(d.pool, &widget.Label{Selectable: true})
+		p := &stepPair{
+			title:  &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
+			detail: &widget.Label{Wrapping: fyne.TextWrapWord, Selectable: true},
+		}
+		// The labels' own padding would leave a blank line between them.
+		p.box = container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.InnerPadding()), p.title, p.detail)
+		d.pool = append(d.pool, p)
 	}
 	return d.pool[i]
 }
 
-func setLabel(l *widget.Label, text string, style fyne.TextStyle, wrap fyne.TextWrap) {
-	if l.Text == text && l.TextStyle == style && l.Wrapping == wrap {
-		return
+func (p *stepPair) set(title, detail string) fyne.CanvasObject {
+	if p.title.Text != title {
+		p.title.SetText(title)
 	}
-	l.Text, l.TextStyle, l.Wrapping = text, style, wrap
-	l.Refresh()
+	if p.detail.Text != detail {
+		p.detail.SetText(detail)
+	}
+	return p.box
 }
 
 // stepView is one step: its title, state, full detail and card.

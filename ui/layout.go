@@ -35,6 +35,7 @@ type windowLayout struct {
 	wideTabs, narrowTabs                              *container.AppTabs
 	wideResultTab, narrowSettingsTab, narrowResultTab *container.TabItem
 	split                                             *container.Split
+	wRight, nResult2                                  *fyne.Container // the Borders around the top pane
 }
 
 func newWindowLayout(u *UI) *windowLayout {
@@ -46,13 +47,14 @@ func newWindowLayout(u *UI) *windowLayout {
 
 	l.wideResultTab = container.NewTabItem("Result", l.wResult)
 	l.wideTabs = container.NewAppTabs(l.wideResultTab, container.NewTabItem("Log", l.wLog))
-	right := container.NewBorder(l.wTop, l.wStatus, nil, nil, l.wideTabs)
-	l.split = container.NewHSplit(l.wForm, container.NewPadded(right))
+	l.wRight = container.NewBorder(l.wTop, l.wStatus, nil, nil, l.wideTabs)
+	l.split = container.NewHSplit(l.wForm, container.NewPadded(l.wRight))
 	l.split.Offset = 0.34
 	l.wideTree = l.split
 
 	l.narrowSettingsTab = container.NewTabItem("Settings", l.nForm)
-	l.narrowResultTab = container.NewTabItem("Result", container.NewBorder(l.nTop, l.nStatus, nil, nil, l.nResult))
+	l.nResult2 = container.NewBorder(l.nTop, l.nStatus, nil, nil, l.nResult)
+	l.narrowResultTab = container.NewTabItem("Result", l.nResult2)
 	l.narrowTabs = container.NewAppTabs(l.narrowSettingsTab, l.narrowResultTab, container.NewTabItem("Log", l.nLog))
 	l.narrowTree = l.narrowTabs
 
@@ -110,6 +112,24 @@ func (l *windowLayout) arrange(wide bool) {
 	}
 }
 
+// relayout lays the results out again after the banner, the prompts or
+// the status line changed height. A wrapped label knows its height only
+// once it was laid out at its width, so a second pass follows when the
+// first changed it.
+func (l *windowLayout) relayout() {
+	border := l.wRight
+	if !l.wide {
+		border = l.nResult2
+	}
+	for range 2 {
+		before := l.topPane.MinSize()
+		border.Refresh()
+		if l.topPane.MinSize() == before {
+			return
+		}
+	}
+}
+
 // showResults brings the results into view (narrow: the Result tab).
 func (l *windowLayout) showResults() {
 	if l.wide {
@@ -164,6 +184,7 @@ func (resultLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		w := float32(int(max(listMin, min(size.Width*0.42, size.Width-detailsMin))))
 		list.Move(fyne.NewPos(0, 0))
 		list.Resize(fyne.NewSize(w, size.Height))
+		list.Refresh() // the rows show or leave out the detail by width
 		sep.Move(fyne.NewPos(w+gap/2, 0))
 		sep.Resize(fyne.NewSize(1, size.Height))
 		det.Move(fyne.NewPos(w+gap, 0))

@@ -50,6 +50,7 @@ func (u *UI) refuse(first *input, n int) {
 	n = max(n, 1)
 	u.banner.set(bannerError, fmt.Sprintf("Fix %d highlighted %s before testing — nothing was sent", n, plural(n, "field", "fields")))
 	u.firstProbl = first
+	u.layout.relayout()
 	if first == nil {
 		u.fixButton.Hide()
 		return
@@ -95,6 +96,7 @@ func (u *UI) start(job Job, p profile.Profile) {
 	u.setStatus("", "")
 	u.setRunning(true)
 	u.layout.showResults()
+	u.layout.relayout()
 	u.savePrefs()
 	emit := u.stream.push
 	go func() {
@@ -150,8 +152,12 @@ func (u *UI) deliver(evs []engine.Event) {
 	if end != nil {
 		u.finish(end)
 	}
+	u.layout.relayout()
 	if u.onDelivered != nil {
 		u.onDelivered()
+	}
+	if end != nil && u.opts.OnRunEnd != nil {
+		u.opts.OnRunEnd()
 	}
 	if end != nil && u.onFinished != nil {
 		u.onFinished()
@@ -261,10 +267,9 @@ func (u *UI) showResult(res *engine.Result) {
 		}
 	}
 	verdict := u.redact(res.Verdict)
+	u.banner.set(kind, verdict)
 	if u.runDemo {
-		u.banner.set(kind, verdict+"  (simulated tenant)")
-	} else {
-		u.banner.set(kind, verdict)
+		u.setStatus("Demo: this ran against the built-in simulated tenant — every ID, host and result here is fake", "")
 	}
 	u.win.SetTitle(AppTitle + " — " + verdict)
 }

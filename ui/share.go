@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -104,7 +105,7 @@ func (u *UI) screenshot() image.Image {
 		c.Unfocus()
 	}
 	content := c.Content()
-	content.Refresh() // lay every container out again: the capture shows the layout as it is now
+	u.layout.relayout() // the panes' heights as they are now
 	pos, size := content.Position(), content.Size()
 	sc := software.NewCanvas()
 	sc.SetPadded(false)
@@ -155,6 +156,19 @@ func (u *UI) onCopyScreenshot() {
 		return
 	}
 	u.setStatus("Screenshot copied — paste it into the ticket", "")
+}
+
+// WriteScreenshot saves the window as Save screenshot does, to path.
+func (u *UI) WriteScreenshot(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("screenshot: %w", err)
+	}
+	if err := writePNG(f, u.screenshot()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func writePNG(w io.Writer, img image.Image) error {

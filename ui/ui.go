@@ -43,6 +43,9 @@ type Options struct {
 	// StartDemo the window has no Demo menu.
 	Demos     []DemoScenario
 	StartDemo func(name string) (Demo, error)
+	// OnRunEnd, when set, is called on the Fyne goroutine after a run
+	// ended and the window shows its result (scripts take screenshots).
+	OnRunEnd func()
 }
 
 // DemoScenario is one entry of the Demo menu.
@@ -169,6 +172,9 @@ func (u *UI) buildUI() {
 	u.stream = newStream(u.deliver)
 	u.prompts = newPrompts(u.openPromptURL, u.copyCode, tickerEvery(u.stream.do))
 	u.prompts.onChange = func() {
+		if u.layout != nil {
+			u.layout.relayout()
+		}
 		if u.onPrompt != nil {
 			u.onPrompt()
 		}
@@ -220,6 +226,7 @@ func (u *UI) onHideIDs(on bool) {
 	if u.result != nil {
 		u.showResult(u.result)
 	}
+	u.layout.relayout()
 }
 
 func (u *UI) onFormChanged() {

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"fyne.io/fyne/v2/app"
 
@@ -28,6 +29,12 @@ import (
 // appID keys the preferences; it matches FyneApp.toml.
 const appID = "dev.mailoauth.tester"
 
+// memoryLimit is the Go heap the window aims to stay under: the garbage
+// collector works harder near it and hands freed memory back to the
+// system, instead of letting the heap double before collecting (GOGC).
+// A run needs a few MB; the widgets of the last minute are kept by Fyne.
+const memoryLimit = 64 << 20
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -39,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list-scenarios", false, "list the demo scenarios and exit")
 	demoFlow := fs.String("demo-flow", "", "with --demo: show the scenario with this flow (client-credentials, interactive, device-code, auth-code, password, app-password)")
 	manual := fs.Bool("demo-manual", false, "with --demo: the simulated person does nothing (the device code and browser prompts wait for you)")
+	shot := fs.String("screenshot", "", "after each run, save the window's screenshot (as File → Save screenshot does) to this PNG file")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -61,6 +69,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	debug.SetMemoryLimit(memoryLimit)
 	a := app.NewWithID(appID)
 	a.Settings().SetTheme(ui.Theme())
 	a.SetIcon(resources.Icon)
@@ -80,7 +89,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return t, nil
 	}
-	u := ui.New(a, w, ui.Options{Demos: demoScenarios(), StartDemo: start})
+	var u *ui.UI
+	opts := ui.Options{Demos: demoScenarios(), StartDemo: start}
+	if *shot != "" {
+		opts.OnRunEnd = func() {
+			if err := u.WriteScreenshot(*shot); err != nil {
+				fmt.Fprintln(stderr, "mailoauth-tester:", err)
+			}
+		}
+	}
+	u = ui.New(a, w, opts)
 	w.Resize(ui.WindowSize(a))
 	w.SetCloseIntercept(func() {
 		u.SaveWindowSize()
