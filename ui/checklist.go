@@ -31,6 +31,8 @@ type checklist struct {
 	rows     []*checkRow
 	byName   map[string]*checkRow
 	selected string
+	dirty    bool // rows changed since the last commit
+	narrow   bool // the rows leave out the detail
 
 	list     *widget.List
 	empty    *widget.Label
@@ -89,7 +91,7 @@ func (c *checklist) draw(r *checkRow, row *fyne.Container) {
 	detail.Text, detail.Importance = c.detailText(r), statusImportance(r.status)
 	// A narrow checklist shows the titles only; the details pane beside
 	// it has the details.
-	detail.Hidden = c.list.Size().Width < narrowList
+	detail.Hidden = c.narrow
 	detail.Refresh()
 	// Lay the row out for its new texts here: only the desktop canvas does
 	// it by itself, the software painter of the screenshot does not.
@@ -149,7 +151,23 @@ func (c *checklist) update(step string, st engine.Status, dur string, detail str
 	if dur != "" {
 		r.dur = dur
 	}
-	c.list.Refresh()
+	c.dirty = true
+}
+
+// commit redraws the rows once if any changed since the last call.
+func (c *checklist) commit() {
+	if c.dirty {
+		c.dirty = false
+		c.list.Refresh()
+	}
+}
+
+// fitWidth tells the checklist its width: narrow, it shows titles only.
+func (c *checklist) fitWidth(w float32) {
+	if narrow := w < narrowList; narrow != c.narrow {
+		c.narrow = narrow
+		c.list.Refresh()
+	}
 }
 
 // finish marks every step that never ended with its final state.
@@ -159,6 +177,7 @@ func (c *checklist) finish(res *engine.Result) {
 			c.update(s.Name, s.Status, "", s.Detail)
 		}
 	}
+	c.commit()
 }
 
 // selectStep selects a row ("" clears the selection) without reporting

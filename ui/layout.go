@@ -79,7 +79,7 @@ func (l *windowLayout) buildPanes() {
 		container.NewHBox(u.copyButton, u.saveButton, u.shotButton, u.copyShot), u.hideIDs)
 	l.topPane = container.NewVBox(toolbar, u.banner, u.prompts.content)
 
-	l.resultPane = container.New(resultLayout{}, u.checks.content, widget.NewSeparator(), u.details.content)
+	l.resultPane = container.New(&resultLayout{checks: u.checks}, u.checks.content, widget.NewSeparator(), u.details.content)
 	l.logPane = u.log.content
 	l.statusPane = container.NewBorder(nil, nil, nil, u.statusOpen, u.status)
 }
@@ -123,7 +123,9 @@ func (l *windowLayout) relayout() {
 	}
 	for range 2 {
 		before := l.topPane.MinSize()
-		border.Refresh()
+		// Lay out the border only: its parts re-lay themselves out when
+		// their size changes, and nothing else is redrawn.
+		border.Layout.Layout(border.Objects, border.Size())
 		if l.topPane.MinSize() == before {
 			return
 		}
@@ -164,7 +166,7 @@ func (l *windowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 
 // resultLayout puts the checklist beside the step details when there is
 // room, else above them. Objects: checklist, separator, details.
-type resultLayout struct{}
+type resultLayout struct{ checks *checklist }
 
 // sideBySide is the width from which the checklist and the details sit
 // side by side; the checklist then takes up to 42 %, at least
@@ -175,16 +177,16 @@ const (
 	detailsMin = 440
 )
 
-func (resultLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(200, 200) }
+func (*resultLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(200, 200) }
 
-func (resultLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (rl *resultLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	list, sep, det := objs[0], objs[1], objs[2]
 	const gap = 8
 	if size.Width >= sideBySide {
 		w := float32(int(max(listMin, min(size.Width*0.42, size.Width-detailsMin))))
 		list.Move(fyne.NewPos(0, 0))
 		list.Resize(fyne.NewSize(w, size.Height))
-		list.Refresh() // the rows show or leave out the detail by width
+		rl.checks.fitWidth(w)
 		sep.Move(fyne.NewPos(w+gap/2, 0))
 		sep.Resize(fyne.NewSize(1, size.Height))
 		det.Move(fyne.NewPos(w+gap, 0))
@@ -192,6 +194,7 @@ func (resultLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		return
 	}
 	h := float32(int(size.Height * 0.45))
+	rl.checks.fitWidth(size.Width)
 	list.Move(fyne.NewPos(0, 0))
 	list.Resize(fyne.NewSize(size.Width, h))
 	sep.Move(fyne.NewPos(0, h+gap/2))

@@ -149,6 +149,7 @@ func (u *UI) deliver(evs []engine.Event) {
 		}
 	}
 	u.log.commit()
+	u.checks.commit()
 	if end != nil {
 		u.finish(end)
 	}
@@ -232,7 +233,7 @@ func (u *UI) finish(res *engine.Result) {
 	u.prompts.changed()
 	u.demoRun.Store(nil)
 	u.checks.finish(res)
-	u.details.setFindings(findingsOf(res))
+	u.details.findings = findingsOf(res)
 	u.checks.selectStep("")
 	u.details.show("")
 	u.setRunning(false)

@@ -89,3 +89,43 @@ func TestDemoWithTheRealEngine(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoReportsSaySimulated: a demo run's HTML report, its Markdown on
+// the clipboard and the status line say prominently that the tenant was
+// simulated; a real run's do not.
+func TestDemoReportsSaySimulated(t *testing.T) {
+	h := newHarness(t, nil)
+	h.u.StartDemo("smtp-auth-disabled")
+	if err := <-h.demo; err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(h.u.runButton)
+	h.wait(h.finished, "the demo run")
+	var html strings.Builder
+	if err := h.u.writeReport(&html, "r.html"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h.u.status.Text, "simulated tenant") {
+		t.Errorf("status = %q", h.u.status.Text)
+	}
+	_, body, _ := strings.Cut(html.String(), "<body")
+	if at := strings.Index(body, "SIMULATED"); at < 0 || at > strings.Index(body, "SMTP AUTH") {
+		t.Errorf("the HTML report's body does not say first that it was simulated (at %d)", at)
+	}
+	test.Tap(h.u.copyButton)
+	if got := h.app.Clipboard().Content(); !strings.HasPrefix(got, "SIMULATED") {
+		t.Errorf("the copied report starts %q", got[:min(60, len(got))])
+	}
+
+	real := newHarness(t, scripted(failingJob()))
+	real.fillIDs()
+	test.Tap(real.u.runButton)
+	real.wait(real.finished, "the scripted run")
+	html.Reset()
+	if err := real.u.writeReport(&html, "r.html"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(html.String(), "SIMULATED") || strings.Contains(real.u.markdown(), "SIMULATED") {
+		t.Error("a real run's report says it was simulated")
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mailoauth/mailoauth-tester/core/engine"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/version"
 )
 
 func TestTestNowFillsChecklistLogAndBanner(t *testing.T) {
@@ -354,5 +355,17 @@ func TestCertificateShowsItsFields(t *testing.T) {
 	f.in(profile.FieldFlow).sel.SetSelected(profile.Interactive.Title())
 	if f.in(profile.FieldFlow).sel.Selected != profile.Interactive.Title() || f.in(profile.FieldSecret).label.Visible() || f.in(profile.FieldCert).label.Visible() {
 		t.Errorf("browser sign-in: selected %q, secret or certificate still shown", f.in(profile.FieldFlow).sel.Selected)
+	}
+}
+
+func TestAboutShowsTheBuild(t *testing.T) {
+	got := aboutText(version.Info{Version: "1.4.0", Commit: "3f2a9c1d0b7e55aa", Date: "2026-11-25T12:00:00Z", GoVersion: "go1.27.3"})
+	for _, w := range []string{"Version 1.4.0", "Commit 3f2a9c1d0b7e", "Built 2026-11-25T12:00:00Z with go1.27.3"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("About lacks %q:\n%s", w, got)
+		}
+	}
+	if got := aboutText(version.Info{Version: "dev", GoVersion: "go1.27.3"}); !strings.Contains(got, "Commit unknown") {
+		t.Errorf("About without a commit:\n%s", got)
 	}
 }
