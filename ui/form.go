@@ -177,8 +177,8 @@ func (f *form) applyHosts() {
 	}
 }
 
-// endpointDefaults are the values an endpoint field stands for when it is
-// empty; a field holding one of them is not a custom endpoint.
+// endpointDefault is the value an endpoint field stands for when it is
+// empty; a field holding it is not a custom endpoint.
 func (f *form) endpointDefault(name string) string {
 	c, err := cloud.Lookup(cloudName(f.raw(profile.FieldCloud)))
 	if err != nil {
@@ -199,12 +199,24 @@ func (f *form) endpointDefault(name string) string {
 	return ""
 }
 
-// customEndpoints lists the labels of the advanced fields in use whose
+// customEndpoints lists the advanced fields in use whose
 // value differs from the cloud's default (hosts, CA file, scopes,
 // authority, fixed redirect). A custom mail server in the app-password
 // flow needs its hosts, so they do not count there.
 func (f *form) customEndpoints() []string {
 	var out []string
+	for _, e := range f.customEndpointValues() {
+		out = append(out, e.label)
+	}
+	return out
+}
+
+// endpoint is a custom endpoint: a field's label and value.
+type endpoint struct{ label, value string }
+
+// customEndpointValues are the custom endpoints with their values.
+func (f *form) customEndpointValues() []endpoint {
+	var out []endpoint
 	for _, in := range f.order {
 		if !in.def.endpoint || !f.shown(in) {
 			continue
@@ -219,7 +231,7 @@ func (f *form) customEndpoints() []string {
 				continue
 			}
 		}
-		out = append(out, in.label.Text)
+		out = append(out, endpoint{in.label.Text, v})
 	}
 	return out
 }

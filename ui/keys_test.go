@@ -53,7 +53,7 @@ func TestEscWithoutARunDoesNothing(t *testing.T) {
 }
 
 func TestOverridesBadge(t *testing.T) {
-	h := newHarness(t, nil)
+	h := newHarness(t, scripted(failingJob()))
 	f := h.u.form
 	if h.u.badge.Visible() {
 		t.Fatal("the badge shows with every endpoint at its default")
@@ -71,6 +71,19 @@ func TestOverridesBadge(t *testing.T) {
 	// Next to Test now, in the form's pane.
 	if !contains(h.u.layout.formPane, h.u.badge) {
 		t.Error("the badge is not next to Test now")
+	}
+	// The run's report lists them.
+	h.fillIDs()
+	test.Tap(h.u.runButton)
+	h.wait(h.finished, "the run")
+	var html strings.Builder
+	if err := h.u.writeReport(&html, "r.html"); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{h.u.markdown(), html.String()} {
+		if !strings.Contains(r, "SMTP host:port = smtp.contoso-proxy.example:587") || !strings.Contains(r, "CA file = /etc/ssl/proxy-ca.pem") {
+			t.Errorf("the report does not list the custom endpoints:\n%.300s", r)
+		}
 	}
 	h.u.savePrefs()
 	u2 := New(h.app, test.NewTempWindow(t, nil), Options{})

@@ -82,6 +82,7 @@ func (u *UI) start(job Job, p profile.Profile) {
 	np := profile.Normalize(p)
 	u.ids = []string{p.Tenant, p.ClientID, p.Mailbox, p.User, np.SignInUser()}
 	u.runDemo = u.demo != nil
+	u.runEndpoints = u.form.customEndpointValues()
 	if u.demo != nil {
 		u.demoRun.Store(&demoRun{demo: u.demo, ctx: ctx, user: np.SignInUser()})
 	}
@@ -281,10 +282,25 @@ func (u *UI) markdown() string {
 		return ""
 	}
 	md := report.Markdown(u.result, u.reportOptions())
+	if note := u.endpointsNote(); note != "" {
+		md = note + "\n\n" + md
+	}
 	if u.runDemo {
 		md = demoNote + "\n\n" + md
 	}
 	return md
+}
+
+// endpointsNote says which custom endpoints the run used, or "".
+func (u *UI) endpointsNote() string {
+	if len(u.runEndpoints) == 0 || u.runDemo {
+		return ""
+	}
+	var parts []string
+	for _, e := range u.runEndpoints {
+		parts = append(parts, e.label+" = "+u.redact(e.value))
+	}
+	return "Custom endpoints (not the cloud's defaults): " + strings.Join(parts, "; ")
 }
 
 func plural(n int, one, many string) string {

@@ -64,17 +64,24 @@ func (u *UI) writeReport(w io.Writer, name string) error {
 		return err
 	}
 	doc := report.HTML(u.result, u.reportOptions())
+	if note := u.endpointsNote(); note != "" {
+		doc = withNote(doc, note, false)
+	}
 	if u.runDemo {
-		doc = withDemoNote(doc)
+		doc = withNote(doc, demoNote, true)
 	}
 	_, err := io.WriteString(w, doc)
 	return err
 }
 
-// withDemoNote puts the demo note first in an HTML report's body.
-func withDemoNote(doc string) string {
-	note := `<div role="alert" style="border:3px solid #9a4d00;background:#fff3e0;color:#3d1f00;padding:12px 16px;margin:0 0 16px;font-size:1.2em;font-weight:bold">` +
-		html.EscapeString(demoNote) + `</div>`
+// withNote puts a note first in an HTML report's body; loud makes it a
+// large alert (the demo's).
+func withNote(doc, text string, loud bool) string {
+	style := "border:2px solid #8a4400;background:#fff3e0;color:#3d1f00;padding:8px 12px;margin:0 0 12px"
+	if loud {
+		style = "border:3px solid #8a4400;background:#fff3e0;color:#3d1f00;padding:12px 16px;margin:0 0 16px;font-size:1.2em;font-weight:bold"
+	}
+	note := `<div role="alert" style="` + style + `">` + html.EscapeString(text) + `</div>`
 	if i := strings.Index(doc, "<body"); i >= 0 {
 		if j := strings.Index(doc[i:], ">"); j >= 0 {
 			at := i + j + 1

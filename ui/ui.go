@@ -104,6 +104,8 @@ type UI struct {
 	ids     []string
 	result  *engine.Result
 	runDemo bool // the run went to a simulated tenant
+	// runEndpoints are the run's custom endpoints, for its reports.
+	runEndpoints []endpoint
 
 	// demoRun is set during a demo run: its sign-in pages open in the
 	// simulated browser, its device codes are approved by themselves.
