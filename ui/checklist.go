@@ -1,9 +1,10 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,70 +18,127 @@ type checkRow struct {
 	status      engine.Status
 	dur         string
 	detail      string
-
-	icon    *widget.Icon
-	label   *widget.Label
-	info    *widget.Label
-	time    *widget.Label
-	wrapper *fyne.Container
 }
-
-// wrapStep is the step whose detail wraps instead of being cut off: the
-// refresh finding ("no refresh token was issued … offline_access …") is
-// a sentence whose end matters. The others are one line; the log has them
-// in full.
-const wrapStep = "refresh"
 
 // checklist shows each planned step going from waiting to running to
-// passed, failed or warned, with its duration.
+// passed, failed or warned, with its duration and the first line of its
+// detail. Selecting a row shows that step's details and card; the full
+// detail is there, selectable.
 type checklist struct {
-	redact  func(string) string
-	rows    []*checkRow
-	byName  map[string]*checkRow
-	empty   *widget.Label
-	box     *fyne.Container
-	content fyne.CanvasObject
+	redact   func(string) string
+	onSelect func(step string) // "" when the selection is cleared
+
+	rows     []*checkRow
+	byName   map[string]*checkRow
+	selected string
+	dirty    bool // rows changed since the last commit
+	narrow   bool // the rows leave out the detail
+
+	list     *widget.List
+	empty    *widget.Label
+	emptyBox fyne.CanvasObject
+	content  *fyne.Container
 }
 
-func newChecklist(redact func(string) string) *checklist {
-	c := &checklist{redact: redact, byName: map[string]*checkRow{}}
-	c.empty = &widget.Label{Text: "Press Test now (Ctrl+Enter) to run the checks. With every field empty it checks this computer's connection to Microsoft 365.", Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
-	c.box = container.New(layout.NewCustomPaddedVBoxLayout(0), c.empty)
-	c.content = c.box
+func newChecklist(redact func(string) string, onSelect func(string)) *checklist {
+	c := &checklist{redact: redact, onSelect: onSelect, byName: map[string]*checkRow{}}
+	c.empty = &widget.Label{Text: "Press Test now (Ctrl+Enter) to run the checks. With every field empty it checks this computer's connection to Microsoft 365.", Wrapping: fyne.TextWrapWord}
+	c.list = widget.NewList(
+		func() int { return len(c.rows) },
+		func() fyne.CanvasObject {
+			icon := widget.NewIcon(theme.RadioButtonIcon())
+			title := &widget.Label{Text: "Step", TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
+			dur := &widget.Label{Text: "000 ms", TextStyle: fyne.TextStyle{Monospace: true}}
+			detail := &widget.Label{Text: "detail", Truncation: fyne.TextTruncateEllipsis}
+			left := container.NewHBox(icon, container.New(fixedWidth(titleWidth), title))
+			return container.NewBorder(nil, nil, left, dur, detail)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(c.rows) {
+				return
+			}
+			c.draw(c.rows[id], o.(*fyne.Container))
+		},
+	)
+	c.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(c.rows) {
+			c.selected = c.rows[id].name
+			c.onSelect(c.selected)
+		}
+	}
+	c.list.OnUnselected = func(widget.ListItemID) {}
+	c.emptyBox = container.NewPadded(c.empty)
+	c.content = container.NewStack(c.emptyBox)
 	return c
+}
+
+// titleWidth is the checklist's title column: the longest step title
+// ("Graph token", "Sign-in") fits.
+const titleWidth = 128
+
+// narrowList is the checklist width below which rows leave out the detail.
+const narrowList = 330
+
+// draw fills a row template.
+func (c *checklist) draw(r *checkRow, row *fyne.Container) {
+	// Border puts the centre object first: detail, then left and right.
+	detail, left, dur := row.Objects[0].(*widget.Label), row.Objects[1].(*fyne.Container), row.Objects[2].(*widget.Label)
+	icon := left.Objects[0].(*widget.Icon)
+	title := left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label)
+	icon.SetResource(statusIcon(r.status))
+	title.SetText(r.title)
+	dur.SetText(r.dur)
+	detail.Text, detail.Importance = c.detailText(r), statusImportance(r.status)
+	// A narrow checklist shows the titles only; the details pane beside
+	// it has the details.
+	detail.Hidden = c.narrow
+	detail.Refresh()
+	// Lay the row out for its new texts here: only the desktop canvas does
+	// it by itself, the software painter of the screenshot does not.
+	row.Refresh()
+}
+
+// fixedWidth lays its object out at a fixed width.
+type fixedWidth float32
+
+func (w fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(float32(w), objs[0].MinSize().Height)
+}
+
+func (w fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+}
+
+// detailText is a row's detail line as shown.
+func (c *checklist) detailText(r *checkRow) string {
+	switch {
+	case r.status == engine.Waiting:
+		return "waiting"
+	case r.status == engine.Running && r.detail == "":
+		return "running…"
+	}
+	return strings.Join(strings.Fields(c.redact(r.detail)), " ") // one line; the details pane has it all
 }
 
 // setPlan replaces the rows with the run's steps, all waiting.
 func (c *checklist) setPlan(steps []engine.StepInfo) {
-	c.rows, c.byName = nil, map[string]*checkRow{}
-	var objs []fyne.CanvasObject
+	c.rows, c.byName, c.selected = nil, map[string]*checkRow{}, ""
 	for _, s := range steps {
 		r := &checkRow{name: s.Name, title: s.Title, status: engine.Waiting}
-		r.icon = widget.NewIcon(nil)
-		r.label = &widget.Label{Text: s.Title, TextStyle: fyne.TextStyle{Bold: true}}
-		r.info = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
-		if s.Name == wrapStep {
-			r.info.Truncation, r.info.Wrapping = fyne.TextTruncateOff, fyne.TextWrapWord
-		}
-		r.time = &widget.Label{Alignment: fyne.TextAlignTrailing, TextStyle: fyne.TextStyle{Monospace: true}}
-		// A fixed-width title column keeps the details aligned.
-		title := container.NewGridWrap(fyne.NewSize(150, r.label.MinSize().Height), r.label)
-		var left, right fyne.CanvasObject = container.NewHBox(r.icon, title), r.time
-		if s.Name == wrapStep {
-			// Icon, title and time stay on the first line of a wrapped detail.
-			left, right = container.NewVBox(left), container.NewVBox(right)
-		}
-		r.wrapper = container.NewBorder(nil, nil, left, right, r.info)
 		c.rows = append(c.rows, r)
 		c.byName[s.Name] = r
-		objs = append(objs, r.wrapper)
-		c.paint(r)
 	}
-	if len(objs) == 0 {
-		objs = []fyne.CanvasObject{c.empty}
+	c.list.UnselectAll()
+	show := fyne.CanvasObject(c.list)
+	if len(c.rows) == 0 {
+		show = c.emptyBox
 	}
-	c.box.Objects = objs
-	c.box.Refresh()
+	if c.content.Objects[0] != show {
+		c.content.Objects = []fyne.CanvasObject{show}
+		c.content.Refresh()
+	}
+	c.list.Refresh()
 }
 
 // update sets a step's state.
@@ -93,7 +151,23 @@ func (c *checklist) update(step string, st engine.Status, dur string, detail str
 	if dur != "" {
 		r.dur = dur
 	}
-	c.paint(r)
+	c.dirty = true
+}
+
+// commit redraws the rows once if any changed since the last call.
+func (c *checklist) commit() {
+	if c.dirty {
+		c.dirty = false
+		c.list.Refresh()
+	}
+}
+
+// fitWidth tells the checklist its width: narrow, it shows titles only.
+func (c *checklist) fitWidth(w float32) {
+	if narrow := w < narrowList; narrow != c.narrow {
+		c.narrow = narrow
+		c.list.Refresh()
+	}
 }
 
 // finish marks every step that never ended with its final state.
@@ -103,25 +177,30 @@ func (c *checklist) finish(res *engine.Result) {
 			c.update(s.Name, s.Status, "", s.Detail)
 		}
 	}
+	c.commit()
+}
+
+// selectStep selects a row ("" clears the selection) without reporting
+// it back.
+func (c *checklist) selectStep(step string) {
+	on := c.onSelect
+	c.onSelect = func(string) {}
+	defer func() { c.onSelect = on }()
+	c.selected = step
+	if step == "" {
+		c.list.UnselectAll()
+		return
+	}
+	for i, r := range c.rows {
+		if r.name == step {
+			c.list.Select(i)
+			return
+		}
+	}
 }
 
 // refresh repaints every row (after Hide IDs changes).
-func (c *checklist) refresh() {
-	for _, r := range c.rows {
-		c.paint(r)
-	}
-}
-
-func (c *checklist) paint(r *checkRow) {
-	r.icon.SetResource(statusIcon(r.status))
-	r.info.Text = c.redact(r.detail)
-	r.info.Importance = statusImportance(r.status)
-	if r.status == engine.Waiting {
-		r.info.Text = "waiting"
-	}
-	r.info.Refresh()
-	r.time.SetText(r.dur)
-}
+func (c *checklist) refresh() { c.list.Refresh() }
 
 // statusIcon is the theme icon of a status: ✓ success, ✗ error, ! warning.
 func statusIcon(st engine.Status) fyne.Resource {

@@ -14,157 +14,151 @@ import (
 	"github.com/mailoauth/mailoauth-tester/core/engine"
 )
 
-// finding is a failed or warned step with its diagnosis.
+// finding is one cause: a diagnosis and the steps that failed (or warned)
+// with it.
 type finding struct {
-	title  string // step title
+	steps  []string // step names, in the order they are given
+	titles []string // their titles
 	status engine.Status
-	detail string // the step's own detail (the server's answer)
+	detail string // the first step's own detail (the server's answer)
 	d      *diagnose.Diagnosis
 }
 
-// diagnoses shows one card per finding: title, cause, numbered fix steps,
-// the server's answer, and buttons to open the portal and copy the
-// PowerShell.
-type diagnoses struct {
-	redact  func(string) string
-	openURL func(*url.URL) error
-	copy    func(string)
-
-	found   []finding
-	box     *fyne.Container
-	content fyne.CanvasObject
-}
-
-func newDiagnoses(redact func(string) string, openURL func(*url.URL) error, copyText func(string)) *diagnoses {
-	d := &diagnoses{redact: redact, openURL: openURL, copy: copyText}
-	d.box = container.NewVBox()
-	d.content = container.NewVScroll(d.box)
-	return d
-}
-
-func (d *diagnoses) clear() {
-	d.found = nil
-	d.rebuild()
-}
-
-func (d *diagnoses) add(f finding) {
-	d.found = append(d.found, f)
-	d.box.Add(d.card(f))
-}
-
-// rebuild redraws every card (after Hide IDs changes).
-func (d *diagnoses) rebuild() {
-	d.box.Objects = nil
-	for _, f := range d.found {
-		d.box.Objects = append(d.box.Objects, d.card(f))
+// addFinding adds a failed or warned step's diagnosis to fs: a step with
+// the diagnosis ID of an earlier finding joins it (one card per cause).
+func addFinding(fs []finding, step, title string, st engine.Status, detail string, d *diagnose.Diagnosis) []finding {
+	for i := range fs {
+		if fs[i].d.ID == d.ID {
+			fs[i].steps = append(fs[i].steps, step)
+			fs[i].titles = append(fs[i].titles, title)
+			if st == engine.Fail {
+				fs[i].status = engine.Fail
+			}
+			return fs
+		}
 	}
-	d.box.Refresh()
+	return append(fs, finding{steps: []string{step}, titles: []string{title}, status: st, detail: detail, d: d})
+}
+
+// findingsOf are a finished run's causes in the order the engine gives its
+// steps (the engine orders them causally: what failed first, and what
+// others depend on, comes first), one per diagnosis ID.
+func findingsOf(res *engine.Result) []finding {
+	var fs []finding
+	for _, s := range res.Steps {
+		if s.Diagnosis != nil && (s.Status == engine.Fail || s.Status == engine.Warn) {
+			fs = addFinding(fs, s.Name, s.Title, s.Status, s.Detail, s.Diagnosis)
+		}
+	}
+	return fs
+}
+
+// has reports whether the finding covers step.
+func (f finding) has(step string) bool {
+	for _, s := range f.steps {
+		if s == step {
+			return true
+		}
+	}
+	return false
+}
+
+// text is the finding as plain text: what "Copy" on its card copies.
+func (f finding) text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s: %s)\n\n%s\n", plain(f.d.Title), strings.Join(f.titles, ", "), f.d.ID, plain(f.d.Cause))
+	if len(f.d.Fix) > 0 {
+		b.WriteString("\nHow to fix:\n")
+		for i, fx := range f.d.Fix {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, plain(fx))
+		}
+	}
+	if f.detail != "" {
+		fmt.Fprintf(&b, "\nServer answer: %s\n", f.detail)
+	}
+	for _, l := range f.d.Links {
+		fmt.Fprintf(&b, "%s: %s\n", l.Title, l.URL)
+	}
+	return b.String()
+}
+
+// plain drops the knowledge base's Markdown marks (**bold**, `code`): the
+// cards show selectable, wrapping plain text.
+func plain(s string) string {
+	s = strings.ReplaceAll(s, "**", "")
+	s = strings.ReplaceAll(s, "`", "")
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // portalLink picks the link the main button opens: the first one into the
-// Azure or Entra portal, else the first link.
+// Azure, Entra or Exchange admin portal.
 func portalLink(links []diagnose.Link) (diagnose.Link, bool) {
 	for _, l := range links {
-		if u, err := url.Parse(l.URL); err == nil && (strings.HasPrefix(u.Host, "portal.") || strings.HasPrefix(u.Host, "entra.")) {
+		u, err := url.Parse(l.URL)
+		if err != nil {
+			continue
+		}
+		h := u.Host
+		if strings.HasPrefix(h, "portal.") || strings.HasPrefix(h, "entra.") || strings.HasPrefix(h, "admin.") {
 			return l, true
 		}
 	}
 	return diagnose.Link{}, false
 }
 
-func (d *diagnoses) card(f finding) fyne.CanvasObject {
+// cardActions are what a card's buttons do.
+type cardActions struct {
+	open     func(url string)
+	copy     func(text string) // copies as shown (redacted)
+	copyReal func(text string) // copies with the real IDs (PowerShell)
+}
+
+// card draws a finding: the cause as its headline, the steps it failed,
+// the buttons, the cause, the numbered fix, the server's answer and the
+// links. All its text is selectable.
+func card(f finding, redact func(string) string, act cardActions) fyne.CanvasObject {
 	dg := f.d
 	kind := bannerError
 	if f.status == engine.Warn {
 		kind = bannerWarning
 	}
-	heading := widget.NewRichText(&widget.TextSegment{
-		Text:  fmt.Sprintf("%s: %s", f.title, d.redact(dg.Title)),
-		Style: widget.RichTextStyle{SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}},
-	})
-	heading.Wrapping = fyne.TextWrapWord
-	id := &widget.Label{Text: "Diagnosis ID: " + dg.ID, SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Monospace: true}}
-
-	var md strings.Builder
-	md.WriteString(escapeMarkdownLine(d.redact(dg.Cause)))
-	if len(dg.Fix) > 0 {
-		md.WriteString("\n\n**How to fix**\n\n")
-		for i, fx := range dg.Fix {
-			fmt.Fprintf(&md, "%d. %s\n", i+1, escapeMarkdownLine(d.redact(fx)))
-		}
-	}
-	body := widget.NewRichTextFromMarkdown(md.String())
-	body.Wrapping = fyne.TextWrapWord
-
-	objs := []fyne.CanvasObject{heading, id, body}
-	if f.detail != "" {
-		answer := widget.NewRichText(
-			&widget.TextSegment{Text: "Server answer: ", Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameCaptionText}},
-			&widget.TextSegment{Text: d.redact(f.detail), Style: widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Monospace: true}}},
-		)
-		answer.Wrapping = fyne.TextWrapWord
-		objs = append(objs, answer)
-	}
+	heading := &widget.Label{Text: redact(plain(dg.Title)), Wrapping: fyne.TextWrapWord, Selectable: true,
+		TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	meta := &widget.Label{Text: fmt.Sprintf("%s · diagnosis %s", strings.Join(f.titles, ", "), dg.ID),
+		SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord, Selectable: true}
 
 	var buttons []fyne.CanvasObject
 	if l, ok := portalLink(dg.Links); ok {
-		buttons = append(buttons, &widget.Button{Text: "Open in Azure portal", Icon: theme.ComputerIcon(), Importance: widget.HighImportance, OnTapped: func() { d.open(l.URL) }})
+		buttons = append(buttons, &widget.Button{Text: "Open in portal", Icon: theme.ComputerIcon(), Importance: widget.HighImportance, OnTapped: func() { act.open(l.URL) }})
 	}
 	if dg.Script != "" {
 		script := dg.Script
-		buttons = append(buttons, &widget.Button{Text: "Copy PowerShell", Icon: theme.ContentCopyIcon(), OnTapped: func() { d.copy(script) }})
+		buttons = append(buttons, &widget.Button{Text: "Copy PowerShell", Icon: theme.ContentCopyIcon(), OnTapped: func() { act.copyReal(script) }})
 	}
-	if len(buttons) > 0 {
-		// The actions go right under the title, visible without scrolling.
-		objs = append(objs[:2], append([]fyne.CanvasObject{container.NewHBox(buttons...)}, objs[2:]...)...)
-	}
-	var links []fyne.CanvasObject
-	for _, l := range dg.Links {
-		l := l
-		h := &widget.Hyperlink{Text: l.Title, OnTapped: func() { d.open(l.URL) }}
-		h.ExtendBaseWidget(h)
-		h.Wrapping = fyne.TextWrapWord
-		links = append(links, h)
-	}
-	if len(links) > 0 {
-		objs = append(objs, container.NewVBox(links...))
-	}
+	buttons = append(buttons, &widget.Button{Text: "Copy", Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance, OnTapped: func() { act.copy(f.text()) }})
 
-	b := newBanner() // the banner's tint and edge, reused as the card frame
-	b.set(kind, "")
-	b.label.Hide()
-	b.icon.Hide()
-	return container.NewStack(b, container.NewPadded(container.NewPadded(container.NewVBox(objs...))))
-}
-
-// open opens u in the system browser through the window's opener.
-func (d *diagnoses) open(raw string) {
-	u, err := url.Parse(raw)
-	if err != nil || d.openURL == nil {
-		return
-	}
-	_ = d.openURL(u)
-}
-
-// escapeMarkdownLine keeps a knowledge-base text on one Markdown line.
-// The texts are Markdown already (**bold**, `code`); only line breaks and
-// a leading list or heading marker could change their meaning.
-func escapeMarkdownLine(s string) string {
-	s = strings.ReplaceAll(strings.TrimSpace(s), "\n", " ")
-	if strings.HasPrefix(s, "#") || strings.HasPrefix(s, "- ") || strings.HasPrefix(s, "* ") {
-		s = `\` + s
-	}
-	return s
-}
-
-// text returns the cards' text, for tests.
-func (d *diagnoses) text() string {
-	var b strings.Builder
-	for _, f := range d.found {
-		fmt.Fprintf(&b, "%s: %s\n%s\n", f.title, d.redact(f.d.Title), d.redact(f.d.Cause))
-		for i, fx := range f.d.Fix {
-			fmt.Fprintf(&b, "%d. %s\n", i+1, d.redact(fx))
+	objs := []fyne.CanvasObject{heading, meta, container.NewHBox(buttons...),
+		&widget.Label{Text: redact(plain(dg.Cause)), Wrapping: fyne.TextWrapWord, Selectable: true}}
+	if len(dg.Fix) > 0 {
+		objs = append(objs, &widget.Label{Text: "How to fix", TextStyle: fyne.TextStyle{Bold: true}})
+		for i, fx := range dg.Fix {
+			objs = append(objs, &widget.Label{Text: fmt.Sprintf("%d. %s", i+1, redact(plain(fx))), Wrapping: fyne.TextWrapWord, Selectable: true})
 		}
 	}
-	return b.String()
+	if f.detail != "" {
+		objs = append(objs, &widget.Label{Text: "Server answer: " + redact(f.detail), Wrapping: fyne.TextWrapWord, Selectable: true,
+			SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Monospace: true}})
+	}
+	for _, l := range dg.Links {
+		h := &widget.Hyperlink{Text: l.Title, OnTapped: func() { act.open(l.URL) }}
+		h.ExtendBaseWidget(h)
+		h.Wrapping = fyne.TextWrapWord
+		objs = append(objs, h)
+	}
+
+	frame := newBanner() // the banner's tint and edge, reused as the card frame
+	frame.set(kind, "")
+	frame.label.Hide()
+	frame.icon.Hide()
+	return container.NewStack(frame, container.NewPadded(container.NewPadded(container.NewVBox(objs...))))
 }

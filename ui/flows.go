@@ -11,14 +11,6 @@ const (
 	credCert   credential = "Certificate"
 )
 
-// Fields of the form without a profile field name of their own.
-const (
-	// fieldLoopback is the optional fixed loopback redirect of browser
-	// sign-in, under Advanced; it fills Profile.RedirectURI and shows the
-	// engine's problems for profile.FieldRedirectURI.
-	fieldLoopback = "loopback-redirect"
-)
-
 // flowSpec describes one sign-in flow in the form: which fields it shows,
 // which credentials it accepts, and how it labels and explains them.
 type flowSpec struct {
@@ -159,5 +151,8 @@ func (f flowSpec) hint(field string) string {
 	if h, ok := f.Hints[field]; ok {
 		return h
 	}
-	return hints[field]
+	if d := fieldDefByName(field); d != nil {
+		return d.hint
+	}
+	return ""
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mailoauth/mailoauth-tester/core/cloud"
@@ -53,32 +52,37 @@ func TestFlowShowsExactlyItsFields(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t, nil)
 			f := h.u.form
-			f.flow.SetSelected(tt.flow.Title())
+			f.in(profile.FieldFlow).sel.SetSelected(tt.flow.Title())
 			if tt.cert {
-				f.cred.SetSelected(string(credCert))
+				f.in(fieldCredential).radio.SetSelected(string(credCert))
 			}
 			want := map[string]bool{}
 			for _, n := range tt.shown {
 				want[n] = true
 			}
 			for _, n := range all {
-				if got := f.fields[n].box.Visible(); got != want[n] {
+				if got := f.in(n).label.Visible(); got != want[n] {
 					t.Errorf("%s visible = %v, want %v", n, got, want[n])
 				}
 			}
-			if got := f.explain.Text; got != tt.flow.Explain() {
-				t.Errorf("explanation = %q", got)
+			if got := f.in(profile.FieldFlow).message(); got != "" {
+				t.Errorf("flow message before ⓘ = %q, want none (help is not a permanent paragraph)", got)
 			}
-			if got := f.cred.Visible(); got != (tt.flow == profile.ClientCredentials || tt.flow == profile.AuthCode) {
+			f.in(profile.FieldFlow).toggleHint()
+			if got := f.in(profile.FieldFlow).message(); !strings.HasPrefix(got, tt.flow.Explain()) {
+				t.Errorf("flow help = %q, want the flow's explanation first", got)
+			}
+			if got := f.in(fieldCredential).label.Visible(); got != (tt.flow == profile.ClientCredentials || tt.flow == profile.AuthCode) {
 				t.Errorf("credential choice visible = %v", got)
 			}
-			graph := f.protocols[profile.Graph]
+			graph := f.in(profile.FieldProtocols).checks[profile.Graph]
 			if got := graph.Disabled(); got != (tt.flow == profile.AppPassword) {
 				t.Errorf("Graph disabled = %v", got)
 			}
 			if tt.flow == profile.AppPassword {
-				if !strings.Contains(f.fields[profile.FieldProtocols].message(), "Graph is not tested") {
-					t.Errorf("protocols hint = %q, want why Graph is off", f.fields[profile.FieldProtocols].message())
+				f.in(profile.FieldProtocols).toggleHint()
+				if !strings.Contains(f.in(profile.FieldProtocols).message(), "Graph is not tested") {
+					t.Errorf("protocols hint = %q, want why Graph is off", f.in(profile.FieldProtocols).message())
 				}
 				if p := f.profile(); p.Has(profile.Graph) || p.Tenant != "" {
 					t.Errorf("app-password profile = %+v, want no Graph and no tenant", p)
@@ -91,29 +95,29 @@ func TestFlowShowsExactlyItsFields(t *testing.T) {
 func TestFlowFieldsValidateAsYouType(t *testing.T) {
 	h := newHarness(t, nil)
 	f := h.u.form
-	f.flow.SetSelected(profile.AuthCode.Title())
-	f.tenant.SetText(tTenant) // an empty form is the environment check: only its fields are checked
-	f.redirect.SetText("http://ece.contoso.com/callback")
-	if got := f.fields[profile.FieldRedirectURI].message(); !strings.Contains(got, "uses http on another host") {
+	f.in(profile.FieldFlow).sel.SetSelected(profile.AuthCode.Title())
+	f.entry(profile.FieldTenant).SetText(tTenant) // an empty form is the environment check: only its fields are checked
+	f.entry(profile.FieldRedirectURI).SetText("http://ece.contoso.com/callback")
+	if got := f.in(profile.FieldRedirectURI).message(); !strings.Contains(got, "uses http on another host") {
 		t.Errorf("redirect message = %q", got)
 	}
-	f.user.SetText("agent")
-	if got := f.fields[profile.FieldUser].message(); !strings.Contains(got, "not an e-mail address") {
+	f.entry(profile.FieldUser).SetText("agent")
+	if got := f.in(profile.FieldUser).message(); !strings.Contains(got, "not an e-mail address") {
 		t.Errorf("user message = %q", got)
 	}
-	f.flow.SetSelected(profile.Password.Title())
-	if got := f.fields[profile.FieldFlow].message(); !strings.Contains(got, "Microsoft discourages") {
+	f.in(profile.FieldFlow).sel.SetSelected(profile.Password.Title())
+	if got := f.in(profile.FieldFlow).message(); !strings.Contains(got, "Microsoft discourages") {
 		t.Errorf("flow message for ROPC = %q, want the warning", got)
 	}
-	f.flow.SetSelected(profile.Interactive.Title())
-	f.loopback.SetText("https://localhost")
-	if got := f.fields[fieldLoopback].message(); !strings.Contains(got, "use http://localhost") {
+	f.in(profile.FieldFlow).sel.SetSelected(profile.Interactive.Title())
+	f.entry(fieldLoopback).SetText("https://localhost")
+	if got := f.in(fieldLoopback).message(); !strings.Contains(got, "use http://localhost") {
 		t.Errorf("loopback message = %q", got)
 	}
-	f.flow.SetSelected(profile.AppPassword.Title())
-	f.mailbox.SetText(tMbox)
-	f.provider.SetSelected(providerTitle("custom"))
-	if got := f.fields[profile.FieldProvider].message(); !strings.Contains(got, "needs its hosts") {
+	f.in(profile.FieldFlow).sel.SetSelected(profile.AppPassword.Title())
+	f.entry(profile.FieldMailbox).SetText(tMbox)
+	f.in(profile.FieldProvider).sel.SetSelected(providerTitle("custom"))
+	if got := f.in(profile.FieldProvider).message(); !strings.Contains(got, "needs its hosts") {
 		t.Errorf("provider message = %q", got)
 	}
 	if f.advanced.Items[0].Open != true {
@@ -130,14 +134,14 @@ func providerTitle(name string) string {
 func TestDelegatedPreferences(t *testing.T) {
 	h := newHarness(t, nil)
 	f := h.u.form
-	f.flow.SetSelected(profile.AuthCode.Title())
-	test.Type(f.tenant, tTenant)
-	test.Type(f.clientID, tClient)
-	test.Type(f.mailbox, tMbox)
-	test.Type(f.user, "agent@contoso.com")
-	test.Type(f.redirect, "https://ece.contoso.com/oauth/callback")
-	test.Type(f.secret, tSecret)
-	f.password.SetText("pw-not-used-here")
+	f.in(profile.FieldFlow).sel.SetSelected(profile.AuthCode.Title())
+	test.Type(f.entry(profile.FieldTenant), tTenant)
+	test.Type(f.entry(profile.FieldClientID), tClient)
+	test.Type(f.entry(profile.FieldMailbox), tMbox)
+	test.Type(f.entry(profile.FieldUser), "agent@contoso.com")
+	test.Type(f.entry(profile.FieldRedirectURI), "https://ece.contoso.com/oauth/callback")
+	test.Type(f.entry(profile.FieldSecret), tSecret)
+	f.entry(profile.FieldPassword).SetText("pw-not-used-here")
 	h.u.savePrefs()
 
 	u2 := New(h.app, test.NewTempWindow(t, nil), Options{})
@@ -145,11 +149,11 @@ func TestDelegatedPreferences(t *testing.T) {
 	if p.Flow != profile.AuthCode || p.User != "agent@contoso.com" || p.RedirectURI != "https://ece.contoso.com/oauth/callback" {
 		t.Errorf("restored profile = %+v", p)
 	}
-	if p.ClientSecret != "" || u2.form.password.Text != "" {
+	if p.ClientSecret != "" || u2.form.entry(profile.FieldPassword).Text != "" {
 		t.Error("a secret came back from the preferences")
 	}
-	u2.form.flow.SetSelected(profile.AppPassword.Title())
-	u2.form.provider.SetSelected(providerTitle("custom"))
+	u2.form.in(profile.FieldFlow).sel.SetSelected(profile.AppPassword.Title())
+	u2.form.in(profile.FieldProvider).sel.SetSelected(providerTitle("custom"))
 	u2.savePrefs()
 	u3 := New(h.app, test.NewTempWindow(t, nil), Options{})
 	if p := u3.form.profile(); p.Flow != profile.AppPassword || p.Provider != "custom" {
@@ -333,12 +337,15 @@ func TestInteractiveWithTheRealEngine(t *testing.T) {
 	if tok == nil || tok.title != "Sign-in" || tok.status != engine.OK {
 		t.Fatalf("token row = %+v", tok)
 	}
-	if ref == nil || ref.title != "Refresh" || ref.status != engine.OK || !strings.Contains(ref.info.Text, "refresh token issued and redeemed") {
+	if ref == nil || ref.title != "Refresh" || ref.status != engine.OK || !strings.Contains(h.u.checks.detailText(ref), "refresh token issued and redeemed") {
 		t.Fatalf("refresh row = %+v", ref)
 	}
-	if ref.info.Wrapping != fyne.TextWrapWord {
-		t.Error("the refresh detail is cut off instead of wrapped")
-	}
+	h.onUI(func() { h.u.checks.list.Select(len(h.u.checks.rows) - 1) })
+	h.onUI(func() {
+		if h.u.details.selected != "refresh" || !strings.Contains(labelsText(h.u.details.box), "refresh token issued and redeemed") {
+			t.Errorf("selecting the refresh row shows %q", labelsText(h.u.details.box))
+		}
+	})
 	if h.u.prompts.content.Visible() {
 		t.Error("the browser card is still shown after the run")
 	}
@@ -366,8 +373,8 @@ func TestCancelDuringDeviceCodeWait(t *testing.T) {
 	}
 	t.Logf("cancelled in %v", time.Since(start))
 	h.onUI(func() {
-		if pr.content.Visible() || h.u.form.tenant.Disabled() || h.u.runButton.Text != "Test now" {
-			t.Errorf("after cancel: prompts %v, form disabled %v, button %q", pr.content.Visible(), h.u.form.tenant.Disabled(), h.u.runButton.Text)
+		if pr.content.Visible() || h.u.form.entry(profile.FieldTenant).Disabled() || h.u.runButton.Text != "Test now" {
+			t.Errorf("after cancel: prompts %v, form disabled %v, button %q", pr.content.Visible(), h.u.form.entry(profile.FieldTenant).Disabled(), h.u.runButton.Text)
 		}
 		if !h.u.result.Cancelled {
 			t.Errorf("result = %q, want cancelled", h.u.result.Verdict)
@@ -395,17 +402,17 @@ func TestPasswordsNeverLeave(t *testing.T) {
 				}
 				p.Password = pw
 			})
-			if !h.u.form.password.Password {
+			if !h.u.form.entry(profile.FieldPassword).Password {
 				t.Fatal("the password entry does not mask its text")
 			}
-			h.u.form.transcript.SetChecked(true)
+			h.u.form.in(fieldTranscript).check.SetChecked(true)
 			test.Tap(h.u.runButton)
 			h.wait(h.finished, "the run")
 			if !h.u.result.OK {
 				t.Fatalf("verdict = %q\n%s", h.u.result.Verdict, h.u.log.text())
 			}
 			h.leaks(map[string]string{"password": pw, "user password": sim.UserPassword, "app password": sim.AppPassword})
-			if got := h.app.Preferences().String(prefFlow); got != string(tt.flow) {
+			if got := h.app.Preferences().String(profile.FieldFlow); got != tt.flow.Title() {
 				t.Errorf("remembered flow = %q", got)
 			}
 		})
@@ -424,7 +431,7 @@ func TestDemoDelegatedScenarios(t *testing.T) {
 				t.Errorf("sign-in = %s, want the demo browser to sign in", r.status)
 			}
 			if r := h.u.checks.byName["refresh"]; r.status != engine.Fail {
-				t.Errorf("refresh = %s %q, want failed", r.status, r.info.Text)
+				t.Errorf("refresh = %s %q, want failed", r.status, h.u.checks.detailText(r))
 			}
 		}},
 		{scenario: "ok", flow: profile.DeviceCode, device: true, check: func(t *testing.T, h *harness) {
@@ -438,7 +445,7 @@ func TestDemoDelegatedScenarios(t *testing.T) {
 			}
 		}},
 		{scenario: "shared-mailbox-no-access", flow: profile.Interactive, check: func(t *testing.T, h *harness) {
-			if p := h.prepared[len(h.prepared)-1]; p.User != h.u.sim.DelegateUser || p.Mailbox != h.u.sim.SharedMailbox {
+			if p := h.prepared[len(h.prepared)-1]; p.User != h.sim.DelegateUser || p.Mailbox != h.sim.SharedMailbox {
 				t.Errorf("demo profile user %q mailbox %q, want the delegate and the shared mailbox", p.User, p.Mailbox)
 			}
 			if h.u.result.OK {
@@ -461,7 +468,7 @@ func TestDemoDelegatedScenarios(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tt.device {
-				h.u.form.flow.SetSelected(profile.DeviceCode.Title())
+				h.u.form.in(profile.FieldFlow).sel.SetSelected(profile.DeviceCode.Title())
 			}
 			if got := h.u.form.flowNow.ID; got != tt.flow {
 				t.Fatalf("demo flow = %s, want %s", got, tt.flow)
@@ -469,7 +476,7 @@ func TestDemoDelegatedScenarios(t *testing.T) {
 			test.Tap(h.u.runButton)
 			h.wait(h.finished, "the demo run")
 			tt.check(t, h)
-			h.leaks(map[string]string{"user password": h.u.sim.UserPassword, "app password": h.u.sim.AppPassword, "delegate password": h.u.sim.DelegatePassword})
+			h.leaks(map[string]string{"user password": h.sim.UserPassword, "app password": h.sim.AppPassword, "delegate password": h.sim.DelegatePassword})
 		})
 	}
 }

@@ -13,10 +13,12 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mailoauth/mailoauth-tester/core/demo"
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/engine"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
+	"github.com/mailoauth/mailoauth-tester/core/simulate"
 )
 
 const (
@@ -120,6 +122,8 @@ type harness struct {
 	mu       sync.Mutex
 	opened   []string
 	prepared []profile.Profile
+	// sim is the simulated tenant of the last demo StartDemo started.
+	sim *simulate.Tenant
 }
 
 func newHarness(t testing.TB, prepare func(h *harness, p profile.Profile) (Job, profile.Problems)) *harness {
@@ -136,7 +140,15 @@ func newHarness(t testing.TB, prepare func(h *harness, p profile.Profile) (Job, 
 			return prepare(h, p)
 		}
 	}
-	h.u = New(h.app, h.win, Options{Prepare: prep, OpenURL: func(u *url.URL) error {
+	startDemo := func(name string) (Demo, error) {
+		t, err := demo.Start(name, "")
+		if err != nil {
+			return nil, err
+		}
+		h.sim = t.Sim() // read by the test after onDemo, which follows on this goroutine
+		return t, nil
+	}
+	h.u = New(h.app, h.win, Options{Prepare: prep, StartDemo: startDemo, OpenURL: func(u *url.URL) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.opened = append(h.opened, u.String())
@@ -169,11 +181,16 @@ func scripted(job Job) func(*harness, profile.Profile) (Job, profile.Problems) {
 	return func(*harness, profile.Profile) (Job, profile.Problems) { return job, nil }
 }
 
+// fillIDs types the app-only fields as a user would: each entry gets the
+// focus, then the focus goes away.
 func (h *harness) fillIDs() {
-	test.Type(h.u.form.tenant, tTenant)
-	test.Type(h.u.form.clientID, tClient)
-	test.Type(h.u.form.secret, tSecret)
-	test.Type(h.u.form.mailbox, tMbox)
+	c := h.win.Canvas()
+	for name, v := range map[string]string{profile.FieldTenant: tTenant, profile.FieldClientID: tClient, profile.FieldSecret: tSecret, profile.FieldMailbox: tMbox} {
+		e := h.u.form.entry(name)
+		c.Focus(e)
+		test.Type(e, v)
+	}
+	c.Unfocus()
 }
 
 // onUI runs f as the Fyne goroutine would, in order with the run's
@@ -216,7 +233,7 @@ func (h *harness) everything() map[string]string {
 	u := h.u
 	out := map[string]string{
 		"log":       u.log.text(),
-		"diagnoses": u.diags.text(),
+		"diagnoses": u.details.text(),
 		"banner":    u.banner.text,
 		"title":     h.win.Title(),
 		"clipboard": h.app.Clipboard().Content(),
@@ -239,7 +256,7 @@ func (h *harness) everything() map[string]string {
 		h.t.Fatal("test preferences cannot be listed")
 	}
 	for _, r := range u.checks.rows {
-		out["checklist"] += r.info.Text + "\n"
+		out["checklist"] += h.u.checks.detailText(r) + "\n"
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailoauth/mailoauth-tester/core/engine"
@@ -40,13 +41,15 @@ type logView struct {
 	content fyne.CanvasObject
 }
 
-func newLogView(redact func(string) string) *logView {
+// newLogView builds the Log tab: the lines (each selectable; Ctrl+C
+// copies a selection) and a button that copies the whole log as shown.
+func newLogView(redact func(string) string, copyText func(string)) *logView {
 	v := &logView{redact: redact, titles: map[string]string{}, last: map[string]int{}}
 	v.list = widget.NewList(
 		func() int { return len(v.lines) },
 		func() fyne.CanvasObject {
 			ts := &widget.Label{Text: "00:00:00.000", TextStyle: fyne.TextStyle{Monospace: true}, Importance: widget.LowImportance}
-			txt := &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, Truncation: fyne.TextTruncateEllipsis}
+			txt := &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, Truncation: fyne.TextTruncateEllipsis, Selectable: true}
 			return container.NewBorder(nil, nil, ts, nil, txt)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
@@ -62,7 +65,9 @@ func newLogView(redact func(string) string) *logView {
 		},
 	)
 	v.list.HideSeparators = true
-	v.content = v.list
+	copyAll := &widget.Button{Text: "Copy log", Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance, OnTapped: func() { copyText(v.rawText()) }}
+	tip := &widget.Label{Text: "Transcripts appear here when Advanced → Transcript is on. Tokens and secrets are masked.", SizeName: theme.SizeNameCaptionText, Truncation: fyne.TextTruncateEllipsis}
+	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, copyAll, tip), nil, nil, nil, v.list)
 	return v
 }
 
@@ -187,7 +192,11 @@ func (v *logView) refresh() {
 }
 
 // text returns the log as drawn, one line per entry.
-func (v *logView) text() string {
+func (v *logView) text() string { return v.redact(v.rawText()) }
+
+// rawText is the log with its engine-scrubbed texts, before the window's
+// redaction (copyText applies it).
+func (v *logView) rawText() string {
 	var b strings.Builder
 	for _, l := range v.lines {
 		fmt.Fprintf(&b, "%s %s\n", l.time.Format("15:04:05.000"), v.render(l))

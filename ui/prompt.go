@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -80,17 +81,15 @@ func newPrompts(open, copyText func(string), every func(time.Duration, func()) f
 }
 
 func (p *prompts) buildUI() {
-	p.code = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, SizeName: theme.SizeNameHeadingText, Selectable: true}
+	p.code = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, SizeName: theme.SizeNameSubHeadingText, Selectable: true}
 	p.deviceURL = &widget.Hyperlink{}
-	p.countdown = &widget.Label{Importance: widget.LowImportance}
+	p.countdown = &widget.Label{}
 	copyCode := &widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: func() { p.copy(p.prompt.Code) }}
 	openBrowser := &widget.Button{Text: "Open browser", Icon: theme.ComputerIcon(), Importance: widget.HighImportance, OnTapped: func() { p.open(p.prompt.URL) }}
 	p.deviceURL.OnTapped = func() { p.open(p.prompt.URL) }
-	p.device = widget.NewCard("Sign in with this code", "", container.NewVBox(
-		container.NewHBox(widget.NewLabel("Open"), p.deviceURL, widget.NewLabel("on any device and enter:")),
-		p.code,
-		container.NewHBox(copyCode, openBrowser),
-		p.countdown,
+	p.device = widget.NewCard("", "", container.NewVBox(
+		container.NewBorder(nil, nil, &widget.Label{Text: "Sign in with this code:", TextStyle: fyne.TextStyle{Bold: true}}, container.NewHBox(copyCode, openBrowser), p.code),
+		container.NewHBox(widget.NewLabel("Open"), p.deviceURL, widget.NewLabel("on any device and enter it."), p.countdown),
 	))
 
 	p.browserMsg = &widget.Label{Wrapping: fyne.TextWrapWord}
@@ -101,7 +100,8 @@ func (p *prompts) buildUI() {
 	p.errorEntry.OnSubmitted = func(string) { p.submit(p.errorEntry) }
 	p.browserPaste = container.NewBorder(nil, nil, nil, sendErr, p.errorEntry)
 	againB := &widget.Button{Text: "Open again", Icon: theme.ComputerIcon(), OnTapped: func() { p.open(p.prompt.URL) }}
-	p.browser = widget.NewCard("Sign in in the browser window that just opened", "", container.NewVBox(
+	p.browser = widget.NewCard("", "", container.NewVBox(
+		&widget.Label{Text: "Sign in in the browser window that just opened", TextStyle: fyne.TextStyle{Bold: true}},
 		p.browserMsg, container.NewBorder(nil, nil, nil, againB, p.browserURL), p.browserPaste,
 	))
 
@@ -112,7 +112,8 @@ func (p *prompts) buildUI() {
 	p.pasteEntry.ExtendBaseWidget(p.pasteEntry)
 	p.pasteEntry.OnSubmitted = func(string) { p.submit(p.pasteEntry) }
 	p.cont = &widget.Button{Text: "Continue", Icon: theme.NavigateNextIcon(), Importance: widget.HighImportance, OnTapped: func() { p.submit(p.pasteEntry) }}
-	p.paste = widget.NewCard("Finish the sign-in", "", container.NewVBox(
+	p.paste = widget.NewCard("", "", container.NewVBox(
+		&widget.Label{Text: "Finish the sign-in", TextStyle: fyne.TextStyle{Bold: true}},
 		p.pasteMsg,
 		container.NewBorder(nil, nil, nil, againP, p.pasteURL),
 		&widget.Label{Text: "Paste the address the browser shows after sign-in (or just the code, or the error text)", Wrapping: fyne.TextWrapWord},
@@ -200,20 +201,6 @@ func (p *prompts) ask(req *pasteRequest) {
 	p.changed()
 }
 
-// withdraw forgets req (its run ended or was cancelled) and hides the
-// cards that answer it.
-func (p *prompts) withdraw(req *pasteRequest) {
-	if p.pending != req {
-		return
-	}
-	p.pending = nil
-	p.pasteEntry.SetText("")
-	p.errorEntry.SetText("")
-	p.paste.Hide()
-	p.browserPaste.Hide()
-	p.changed()
-}
-
 // submit sends an entry's text to the waiting Paste call and clears the
 // entry: the text may carry the authorization code.
 func (p *prompts) submit(e *widget.Entry) {
@@ -243,16 +230,19 @@ func (p *prompts) answer(text string) {
 	p.changed()
 }
 
-// stepEnded hides the prompts once their step (the sign-in) ended.
+// stepEnded hides the prompts, and forgets the Paste request they
+// answer, once their step (the sign-in) ended.
 func (p *prompts) stepEnded(step string) {
-	if step == p.step && p.visible() {
+	if step == p.step {
 		p.hideAll()
 		p.changed()
 	}
 }
 
-// hideAll hides every card and stops the countdown.
+// hideAll hides every card, stops the countdown and forgets the pending
+// Paste request (its sign-in ended, or the run did).
 func (p *prompts) hideAll() {
+	p.pending, p.early = nil, ""
 	p.stopCountdown()
 	p.device.Hide()
 	p.browser.Hide()
@@ -319,38 +309,57 @@ func parseURL(s string) *url.URL {
 }
 
 // tickerEvery runs f through do every d until stop is called; do brings
-// it onto the Fyne goroutine.
+// it onto the Fyne goroutine. A tick that was already on its way when
+// stop was called does nothing: stop runs on the Fyne goroutine, so the
+// tick's callback, which runs there after it, sees stopped.
 func tickerEvery(do func(func())) func(time.Duration, func()) func() {
 	return func(d time.Duration, f func()) func() {
 		t := time.NewTicker(d)
 		done := make(chan struct{})
+		var stopped atomic.Bool
 		go func() {
 			defer t.Stop()
 			for {
 				select {
 				case <-t.C:
-					do(f)
+					do(func() {
+						if !stopped.Load() {
+							f()
+						}
+					})
 				case <-done:
 					return
 				}
 			}
 		}()
 		var once sync.Once
-		return func() { once.Do(func() { close(done) }) }
+		return func() {
+			once.Do(func() {
+				stopped.Store(true)
+				close(done)
+			})
+		}
 	}
 }
 
 // paste is engine.Options.Paste: it shows the card that asks for the
 // address the browser shows after sign-in (or the error it shows) and
-// waits for Continue or for ctx to end. It runs on the engine's goroutine.
+// waits for Continue or for ctx to end. It runs on a goroutine of the
+// sign-in that nobody waits for, so it may run late, even after the run
+// ended; it then must not touch the window. ctx ends before the sign-in
+// step does, so a card it asks for is always shown before that step's
+// end, which hides it again (prompts.stepEnded), as does the run's end.
 func (u *UI) paste(ctx context.Context, pr engine.Prompt) (string, error) {
 	req := &pasteRequest{prompt: pr, answer: make(chan string, 1)}
-	u.stream.do(func() { u.prompts.ask(req) })
+	u.stream.do(func() {
+		if ctx.Err() == nil {
+			u.prompts.ask(req)
+		}
+	})
 	select {
 	case s := <-req.answer:
 		return s, nil
 	case <-ctx.Done():
-		u.stream.do(func() { u.prompts.withdraw(req) })
 		return "", ctx.Err()
 	}
 }

@@ -30,19 +30,48 @@ func (u *UI) onTestNow() {
 		return
 	}
 	if local := u.form.localProblems(); len(local) > 0 {
-		u.form.attempt(nil)
-		u.banner.set(bannerError, "Fix the highlighted field before testing — nothing was sent")
+		u.refuse(u.form.attempt(nil), 1)
 		return
 	}
 	p := u.form.profile()
-	job, problems := u.opts.Prepare(p)
-	u.form.attempt(problems)
+	job, problems := u.prepare(p)
+	first := u.form.attempt(problems)
 	if job == nil {
-		n := len(problems.Errors())
-		u.banner.set(bannerError, fmt.Sprintf("Fix %d highlighted %s before testing — nothing was sent", n, plural(n, "field", "fields")))
+		u.refuse(first, len(problems.Errors()))
 		return
 	}
+	u.fixButton.Hide()
 	u.start(job, p)
+}
+
+// refuse says that n fields must be fixed before a run, and offers to go
+// to the first one (which it also scrolls to and focuses).
+func (u *UI) refuse(first *input, n int) {
+	n = max(n, 1)
+	u.banner.set(bannerError, fmt.Sprintf("Fix %d highlighted %s before testing — nothing was sent", n, plural(n, "field", "fields")))
+	u.firstProbl = first
+	u.layout.relayout()
+	if first == nil {
+		u.fixButton.Hide()
+		return
+	}
+	u.fixButton.SetText("Go to " + first.label.Text)
+	u.fixButton.Show()
+	u.goToFirstProblem()
+}
+
+// goToFirstProblem brings the first field with an error into view and
+// gives it the focus.
+func (u *UI) goToFirstProblem() {
+	in := u.firstProbl
+	if in == nil {
+		return
+	}
+	u.layout.showForm()
+	u.form.scrollTo(in.cell)
+	if in.entry != nil && !in.entry.Disabled() {
+		u.win.Canvas().Focus(in.entry)
+	}
 }
 
 // start runs job on a goroutine; its events come back through the stream.
@@ -50,20 +79,25 @@ func (u *UI) start(job Job, p profile.Profile) {
 	ctx, cancel := context.WithCancel(context.Background())
 	u.running, u.cancel, u.result = true, cancel, nil
 	u.scrub = job.Scrubber()
-	u.ids = []string{p.Tenant, p.ClientID, p.Mailbox, p.User}
-	u.runSim.Store(u.sim)
-	u.runUser = profile.Normalize(p).SignInUser()
+	np := profile.Normalize(p)
+	u.ids = []string{p.Tenant, p.ClientID, p.Mailbox, p.User, np.SignInUser()}
+	u.runDemo = u.demo != nil
+	u.runEndpoints = u.form.customEndpointValues()
+	if u.demo != nil {
+		u.demoRun.Store(&demoRun{demo: u.demo, ctx: ctx, user: np.SignInUser()})
+	}
+	u.win.Canvas().Unfocus() // Esc reaches the window, and a masked ID shows masked
 	u.prompts.reset(pastesAddress(p))
 	u.checks.setPlan(job.Plan())
 	u.log.clear()
 	u.log.commit()
-	u.diags.clear()
-	u.showDiagnoses(false)
+	u.details.clear()
 	u.banner.set(bannerInfo, "Testing…")
-	u.relayout()
 	u.win.SetTitle(AppTitle + " — testing…")
-	u.status.SetText("")
+	u.setStatus("", "")
 	u.setRunning(true)
+	u.layout.showResults()
+	u.layout.relayout()
 	u.savePrefs()
 	emit := u.stream.push
 	go func() {
@@ -93,7 +127,7 @@ func (u *UI) setRunning(on bool) {
 	u.form.setEnabled(!on)
 	u.runButton.Enable()
 	if on {
-		u.runButton.SetText("Cancel")
+		u.runButton.SetText("Cancel (Esc)")
 		u.runButton.SetIcon(theme.CancelIcon())
 		u.runButton.Importance = widget.MediumImportance
 		u.copyButton.Disable()
@@ -116,12 +150,16 @@ func (u *UI) deliver(evs []engine.Event) {
 		}
 	}
 	u.log.commit()
+	u.checks.commit()
 	if end != nil {
 		u.finish(end)
 	}
-	u.relayout()
+	u.layout.relayout()
 	if u.onDelivered != nil {
 		u.onDelivered()
+	}
+	if end != nil && u.opts.OnRunEnd != nil {
+		u.opts.OnRunEnd()
 	}
 	if end != nil && u.onFinished != nil {
 		u.onFinished()
@@ -148,8 +186,9 @@ func (u *UI) apply(e engine.Event) {
 			if r := u.checks.byName[e.Step]; r != nil {
 				title = r.title
 			}
-			u.diags.add(finding{title: title, status: e.Status, detail: e.Text, d: e.Diagnosis})
-			u.showDiagnoses(true)
+			u.details.setFindings(addFinding(u.details.findings, e.Step, title, e.Status, e.Text, e.Diagnosis))
+		} else if u.details.selected == "" && len(u.details.findings) == 0 {
+			u.details.refresh() // the overview lists each step's detail
 		}
 	}
 	u.log.add(e)
@@ -159,9 +198,8 @@ func (u *UI) apply(e engine.Event) {
 // demo the simulated user approves a device code by themselves.
 func (u *UI) showPrompt(step string, pr engine.Prompt) {
 	u.prompts.show(step, pr)
-	if sim := u.runSim.Load(); sim != nil && pr.Kind == engine.PromptDeviceCode {
-		user := u.runUser
-		go func() { _ = sim.ApproveDevice(pr.Code, user) }() // a failure shows as the run's own error
+	if run := u.demoRun.Load(); run != nil && pr.Kind == engine.PromptDeviceCode {
+		go func() { _ = run.demo.ApproveDevice(pr.Code, run.user) }() // a failure shows as the run's own error
 	}
 }
 
@@ -184,20 +222,6 @@ func pastesAddress(p profile.Profile) bool {
 	return true
 }
 
-// relayout lays the result column out again after the banner, the
-// prompts or a wrapped step detail changed height. A wrapped label knows
-// its height only once it was laid out at its width, so a second pass
-// follows when the first changed the heights.
-func (u *UI) relayout() {
-	for range 2 {
-		before := u.rightTop.MinSize()
-		u.right.Refresh()
-		if u.rightTop.MinSize() == before {
-			return
-		}
-	}
-}
-
 // finish shows a finished run and unlocks the form.
 func (u *UI) finish(res *engine.Result) {
 	u.running = false
@@ -208,12 +232,26 @@ func (u *UI) finish(res *engine.Result) {
 	u.result = res
 	u.prompts.hideAll()
 	u.prompts.changed()
-	u.runSim.Store(nil)
+	u.demoRun.Store(nil)
 	u.checks.finish(res)
+	u.details.findings = findingsOf(res)
+	u.checks.selectStep("")
+	u.details.show("")
 	u.setRunning(false)
 	u.copyButton.Enable()
 	u.saveButton.Enable()
 	u.showResult(res)
+}
+
+// onStepSelected shows a step's details and card.
+func (u *UI) onStepSelected(step string) {
+	u.details.show(step)
+}
+
+// showAllFindings goes back to every card.
+func (u *UI) showAllFindings() {
+	u.checks.selectStep("")
+	u.details.show("")
 }
 
 // showResult puts the verdict in the banner and the window title.
@@ -232,6 +270,9 @@ func (u *UI) showResult(res *engine.Result) {
 	}
 	verdict := u.redact(res.Verdict)
 	u.banner.set(kind, verdict)
+	if u.runDemo {
+		u.setStatus("Demo: this ran against the built-in simulated tenant — every ID, host and result here is fake", "")
+	}
 	u.win.SetTitle(AppTitle + " — " + verdict)
 }
 
@@ -240,7 +281,26 @@ func (u *UI) markdown() string {
 	if u.result == nil {
 		return ""
 	}
-	return report.Markdown(u.result, u.reportOptions())
+	md := report.Markdown(u.result, u.reportOptions())
+	if note := u.endpointsNote(); note != "" {
+		md = note + "\n\n" + md
+	}
+	if u.runDemo {
+		md = demoNote + "\n\n" + md
+	}
+	return md
+}
+
+// endpointsNote says which custom endpoints the run used, or "".
+func (u *UI) endpointsNote() string {
+	if len(u.runEndpoints) == 0 || u.runDemo {
+		return ""
+	}
+	var parts []string
+	for _, e := range u.runEndpoints {
+		parts = append(parts, e.label+" = "+u.redact(e.value))
+	}
+	return "Custom endpoints (not the cloud's defaults): " + strings.Join(parts, "; ")
 }
 
 func plural(n int, one, many string) string {

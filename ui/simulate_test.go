@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mailoauth/mailoauth-tester/core/engine"
+	"github.com/mailoauth/mailoauth-tester/core/profile"
 )
 
 // TestDemoWithTheRealEngine drives the real engine against the simulated
@@ -34,11 +35,11 @@ func TestDemoWithTheRealEngine(t *testing.T) {
 			case <-time.After(30 * time.Second):
 				t.Fatal("the simulated tenant did not start")
 			}
-			secret := h.u.sim.ClientSecret
-			if got := h.u.form.secret.Text; got != secret || !h.u.form.secret.Password {
+			secret := h.sim.ClientSecret
+			if got := h.u.form.entry(profile.FieldSecret).Text; got != secret || !h.u.form.entry(profile.FieldSecret).Password {
 				t.Fatal("the demo did not put its secret in the password entry")
 			}
-			h.u.form.transcript.SetChecked(true)
+			h.u.form.in(fieldTranscript).check.SetChecked(true)
 			test.Tap(h.u.runButton)
 			h.wait(h.finished, "the run against the simulated tenant")
 
@@ -51,7 +52,7 @@ func TestDemoWithTheRealEngine(t *testing.T) {
 			}
 			if tt.diag != "" {
 				var ids []string
-				for _, f := range h.u.diags.found {
+				for _, f := range h.u.details.findings {
 					ids = append(ids, f.d.ID)
 				}
 				if len(ids) == 0 || !strings.Contains(strings.Join(ids, " "), tt.diag) {
@@ -71,13 +72,13 @@ func TestDemoWithTheRealEngine(t *testing.T) {
 				if strings.Contains(text, secret) {
 					t.Errorf("%s contains the simulated secret", where)
 				}
-				for _, tok := range h.u.sim.IssuedTokens() {
+				for _, tok := range h.sim.IssuedTokens() {
 					if strings.Contains(text, tok) {
 						t.Errorf("%s contains an access token", where)
 					}
 				}
 			}
-			if got := h.app.Preferences().String(prefAuthority); got != "" {
+			if got := h.app.Preferences().String("authority-host"); got != "" {
 				t.Errorf("the demo's authority %q was remembered", got)
 			}
 			for _, r := range h.u.checks.rows {
@@ -86,5 +87,45 @@ func TestDemoWithTheRealEngine(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDemoReportsSaySimulated: a demo run's HTML report, its Markdown on
+// the clipboard and the status line say prominently that the tenant was
+// simulated; a real run's do not.
+func TestDemoReportsSaySimulated(t *testing.T) {
+	h := newHarness(t, nil)
+	h.u.StartDemo("smtp-auth-disabled")
+	if err := <-h.demo; err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(h.u.runButton)
+	h.wait(h.finished, "the demo run")
+	var html strings.Builder
+	if err := h.u.writeReport(&html, "r.html"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h.u.status.Text, "simulated tenant") {
+		t.Errorf("status = %q", h.u.status.Text)
+	}
+	_, body, _ := strings.Cut(html.String(), "<body")
+	if at := strings.Index(body, "SIMULATED"); at < 0 || at > strings.Index(body, "SMTP AUTH") {
+		t.Errorf("the HTML report's body does not say first that it was simulated (at %d)", at)
+	}
+	test.Tap(h.u.copyButton)
+	if got := h.app.Clipboard().Content(); !strings.HasPrefix(got, "SIMULATED") {
+		t.Errorf("the copied report starts %q", got[:min(60, len(got))])
+	}
+
+	real := newHarness(t, scripted(failingJob()))
+	real.fillIDs()
+	test.Tap(real.u.runButton)
+	real.wait(real.finished, "the scripted run")
+	html.Reset()
+	if err := real.u.writeReport(&html, "r.html"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(html.String(), "SIMULATED") || strings.Contains(real.u.markdown(), "SIMULATED") {
+		t.Error("a real run's report says it was simulated")
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mailoauth/mailoauth-tester/core/engine"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/version"
 )
 
 func TestTestNowFillsChecklistLogAndBanner(t *testing.T) {
@@ -25,7 +26,7 @@ func TestTestNowFillsChecklistLogAndBanner(t *testing.T) {
 			t.Errorf("checklist %s = %s, want %s", r.name, r.status, want[r.name])
 		}
 	}
-	if got := h.u.checks.byName["token"].time.Text; got != "312 ms" {
+	if got := h.u.checks.byName["token"].dur; got != "312 ms" {
 		t.Errorf("token duration = %q, want 312 ms", got)
 	}
 	if h.u.banner.kind != bannerError || !strings.HasPrefix(h.u.banner.text, "1 of 4 checks failed — SMTP") {
@@ -49,13 +50,13 @@ func TestTestNowFillsChecklistLogAndBanner(t *testing.T) {
 			}
 		}
 	}
-	if n := len(h.u.diags.found); n != 1 {
+	if n := len(h.u.details.findings); n != 1 {
 		t.Fatalf("%d diagnosis cards, want 1", n)
 	}
 	if h.u.copyButton.Disabled() || h.u.runButton.Text != "Test now" {
 		t.Errorf("after the run: copy disabled=%v, button %q", h.u.copyButton.Disabled(), h.u.runButton.Text)
 	}
-	if h.u.form.tenant.Disabled() {
+	if h.u.form.entry(profile.FieldTenant).Disabled() {
 		t.Error("form still disabled after the run")
 	}
 }
@@ -66,12 +67,12 @@ func TestDiagnosisCardButtons(t *testing.T) {
 	test.Tap(h.u.runButton)
 	h.wait(h.finished, "the run to finish")
 
-	open := findButton(t, h.u.diags.box, "Open in Azure portal")
+	open := findButton(t, h.u.details.box, "Open in portal")
 	test.Tap(open)
 	if len(h.opened) != 1 || !strings.Contains(h.opened[0], "portal.azure.com") || !strings.Contains(h.opened[0], tClient) {
 		t.Errorf("opened %v, want the portal link with the client ID", h.opened)
 	}
-	test.Tap(findButton(t, h.u.diags.box, "Copy PowerShell"))
+	test.Tap(findButton(t, h.u.details.box, "Copy PowerShell"))
 	if got := h.app.Clipboard().Content(); !strings.HasPrefix(got, "Set-CASMailbox -Identity '"+tMbox) {
 		t.Errorf("clipboard = %q, want the script", got)
 	}
@@ -84,15 +85,15 @@ func TestCancelStopsTheRun(t *testing.T) {
 	h.fillIDs()
 	test.Tap(h.u.runButton)
 	h.wait(h.batches, "the run to start")
-	if h.u.runButton.Text != "Cancel" || !h.u.form.tenant.Disabled() || !h.u.form.secret.Disabled() {
-		t.Fatalf("while running: button %q, tenant disabled %v", h.u.runButton.Text, h.u.form.tenant.Disabled())
+	if h.u.runButton.Text != "Cancel (Esc)" || !h.u.form.entry(profile.FieldTenant).Disabled() || !h.u.form.entry(profile.FieldSecret).Disabled() {
+		t.Fatalf("while running: button %q, tenant disabled %v", h.u.runButton.Text, h.u.form.entry(profile.FieldTenant).Disabled())
 	}
 	test.Tap(h.u.runButton)
 	h.wait(h.finished, "the cancelled run to end")
 	if h.u.runButton.Text != "Test now" || h.u.runButton.Disabled() {
 		t.Errorf("after cancel: button %q disabled=%v", h.u.runButton.Text, h.u.runButton.Disabled())
 	}
-	if h.u.form.tenant.Disabled() || h.u.form.secret.Disabled() {
+	if h.u.form.entry(profile.FieldTenant).Disabled() || h.u.form.entry(profile.FieldSecret).Disabled() {
 		t.Error("form still disabled after cancel")
 	}
 	if h.u.banner.kind != bannerWarning || !strings.HasPrefix(h.u.banner.text, "Cancelled") {
@@ -122,12 +123,12 @@ func TestValidationAsYouType(t *testing.T) {
 			h := newHarness(t, nil)
 			f := h.u.form
 			entries := map[string]interface{ SetText(string) }{
-				profile.FieldTenant: f.tenant, profile.FieldClientID: f.clientID, profile.FieldSecret: f.secret,
-				profile.FieldMailbox: f.mailbox, profile.FieldIMAPHost: f.imapHost, profile.FieldTimeout: f.timeout,
+				profile.FieldTenant: f.entry(profile.FieldTenant), profile.FieldClientID: f.entry(profile.FieldClientID), profile.FieldSecret: f.entry(profile.FieldSecret),
+				profile.FieldMailbox: f.entry(profile.FieldMailbox), profile.FieldIMAPHost: f.entry(profile.FieldIMAPHost), profile.FieldTimeout: f.entry(profile.FieldTimeout),
 			}
-			before := f.fields[tt.field].message()
+			before := f.in(tt.field).message()
 			entries[tt.field].SetText(tt.input)
-			got := f.fields[tt.field].message()
+			got := f.in(tt.field).message()
 			if !strings.Contains(got, tt.want) {
 				t.Errorf("message under %s = %q, want it to contain %q", tt.field, got, tt.want)
 			}
@@ -149,13 +150,13 @@ func TestPrepareProblemsStayInTheForm(t *testing.T) {
 		}
 		return j, ps
 	})
-	test.Type(h.u.form.tenant, "contoso.onmicrosoft.com")
+	test.Type(h.u.form.entry(profile.FieldTenant), "contoso.onmicrosoft.com")
 	test.Tap(h.u.runButton)
 	if h.u.running {
 		t.Fatal("a run started with missing fields")
 	}
 	for _, fld := range []string{profile.FieldClientID, profile.FieldSecret, profile.FieldMailbox} {
-		if got := h.u.form.fields[fld].message(); !strings.Contains(got, "empty") {
+		if got := h.u.form.in(fld).message(); !strings.Contains(got, "empty") {
 			t.Errorf("message under %s = %q, want the engine's 'is empty'", fld, got)
 		}
 	}
@@ -218,15 +219,84 @@ func TestHideIDs(t *testing.T) {
 			}
 		}
 	}
-	if got := h.u.form.tenant.Text; got != "8f2d••••-••••-••••-••••-••••••••••••" || !h.u.form.tenant.Disabled() {
-		t.Errorf("tenant entry = %q (disabled %v), want it masked and read-only", got, h.u.form.tenant.Disabled())
+	tenant := h.u.form.entry(profile.FieldTenant)
+	if got := tenant.Text; got != "8f2d••••-••••-••••-••••-••••••••••••" || tenant.Disabled() {
+		t.Errorf("tenant entry = %q (disabled %v), want it masked and editable", got, tenant.Disabled())
 	}
 	if p := h.u.form.profile(); p.Tenant != tTenant || p.Mailbox != tMbox {
 		t.Errorf("profile() = %q %q, want the real IDs while masked", p.Tenant, p.Mailbox)
 	}
 	test.Tap(h.u.hideIDs)
-	if got := h.u.form.tenant.Text; got != tTenant {
+	if got := tenant.Text; got != tTenant {
 		t.Errorf("tenant entry after Hide IDs off = %q", got)
+	}
+}
+
+// TestHideIDsNeverReadOnlyNorRemembered: a masked entry shows its real
+// text and takes typing when focused, and the next start has Hide IDs
+// off with the real IDs in plain view.
+func TestHideIDsNeverReadOnlyNorRemembered(t *testing.T) {
+	h := newHarness(t, nil)
+	h.fillIDs()
+	test.Tap(h.u.hideIDs)
+	mbox := h.u.form.entry(profile.FieldMailbox)
+	if mbox.Text == tMbox || mbox.Disabled() {
+		t.Fatalf("mailbox with Hide IDs on = %q (disabled %v)", mbox.Text, mbox.Disabled())
+	}
+	h.win.Canvas().Focus(mbox)
+	if mbox.Text != tMbox {
+		t.Errorf("focused masked entry shows %q, want the real text to edit", mbox.Text)
+	}
+	mbox.SetText("")
+	test.Type(mbox, "helpdesk@contoso.com")
+	h.win.Canvas().Unfocus()
+	if mbox.Text == "helpdesk@contoso.com" || h.u.form.profile().Mailbox != "helpdesk@contoso.com" {
+		t.Errorf("after typing under Hide IDs: shown %q, profile %q", mbox.Text, h.u.form.profile().Mailbox)
+	}
+	h.u.Close() // saves the preferences, as closing the window does
+
+	u2 := New(h.app, test.NewTempWindow(t, nil), Options{})
+	if u2.hideIDs.Checked {
+		t.Error("Hide IDs is on at the next start")
+	}
+	if got := u2.form.entry(profile.FieldMailbox).Text; got != "helpdesk@contoso.com" {
+		t.Errorf("next start shows mailbox %q, want it plain", got)
+	}
+	if got := u2.form.entry(profile.FieldTenant).Text; got != tTenant || u2.form.entry(profile.FieldTenant).Disabled() {
+		t.Errorf("next start: tenant %q (disabled %v)", got, u2.form.entry(profile.FieldTenant).Disabled())
+	}
+	all := h.everything()["preferences"]
+	if strings.Contains(all, "hide") {
+		t.Errorf("preferences remember Hide IDs: %s", all)
+	}
+}
+
+// TestCopyPowerShellHasTheRealIDs: with Hide IDs on, the card shows masked
+// IDs but Copy PowerShell copies a script that runs (real IDs) and Open
+// in portal opens the real app's page.
+func TestCopyPowerShellHasTheRealIDs(t *testing.T) {
+	h := newHarness(t, scripted(failingJob()))
+	h.fillIDs()
+	test.Tap(h.u.runButton)
+	h.wait(h.finished, "the run to finish")
+	test.Tap(h.u.hideIDs)
+	if shown := labelsText(h.u.details.box); strings.Contains(shown, tMbox) {
+		t.Fatalf("the card shows the mailbox with Hide IDs on:\n%s", shown)
+	}
+	test.Tap(findButton(t, h.u.details.box, "Copy PowerShell"))
+	if got := h.app.Clipboard().Content(); !strings.Contains(got, "-Identity '"+tMbox+"'") {
+		t.Errorf("Copy PowerShell with Hide IDs on = %q, want the real mailbox", got)
+	}
+	test.Tap(findButton(t, h.u.details.box, "Open in portal"))
+	h.mu.Lock()
+	opened := strings.Join(h.opened, " ")
+	h.mu.Unlock()
+	if !strings.Contains(opened, tClient) {
+		t.Errorf("Open in portal opened %q, want the real client ID", opened)
+	}
+	test.Tap(findButton(t, h.u.details.box, "Copy"))
+	if got := h.app.Clipboard().Content(); strings.Contains(got, tMbox) || !strings.Contains(got, "How to fix") {
+		t.Errorf("Copy (the card as shown) = %q, want it masked", got)
 	}
 }
 
@@ -254,8 +324,8 @@ func TestSecretNeverLeaves(t *testing.T) {
 func TestPreferencesRestoreTheForm(t *testing.T) {
 	h := newHarness(t, nil)
 	h.fillIDs()
-	h.u.form.protocols[profile.POP].SetChecked(false)
-	h.u.form.transcript.SetChecked(true)
+	h.u.form.in(profile.FieldProtocols).checks[profile.POP].SetChecked(false)
+	h.u.form.in(fieldTranscript).check.SetChecked(true)
 	h.u.savePrefs()
 
 	w2 := test.NewTempWindow(t, nil)
@@ -275,15 +345,27 @@ func TestPreferencesRestoreTheForm(t *testing.T) {
 func TestCertificateShowsItsFields(t *testing.T) {
 	h := newHarness(t, nil)
 	f := h.u.form
-	if !f.fields[profile.FieldSecret].box.Visible() || f.fields[profile.FieldCert].box.Visible() {
+	if !f.in(profile.FieldSecret).label.Visible() || f.in(profile.FieldCert).label.Visible() {
 		t.Fatal("secret mode should show the secret and hide the certificate")
 	}
-	f.cred.SetSelected(string(credCert))
-	if f.fields[profile.FieldSecret].box.Visible() || !f.fields[profile.FieldCert].box.Visible() || !f.fields[profile.FieldCertPassword].box.Visible() {
+	f.in(fieldCredential).radio.SetSelected(string(credCert))
+	if f.in(profile.FieldSecret).label.Visible() || !f.in(profile.FieldCert).label.Visible() || !f.in(profile.FieldCertPassword).label.Visible() {
 		t.Error("certificate mode should show the certificate and its password only")
 	}
-	f.flow.SetSelected(profile.Interactive.Title())
-	if f.flow.Selected != profile.Interactive.Title() || f.fields[profile.FieldSecret].box.Visible() || f.fields[profile.FieldCert].box.Visible() {
-		t.Errorf("browser sign-in: selected %q, secret or certificate still shown", f.flow.Selected)
+	f.in(profile.FieldFlow).sel.SetSelected(profile.Interactive.Title())
+	if f.in(profile.FieldFlow).sel.Selected != profile.Interactive.Title() || f.in(profile.FieldSecret).label.Visible() || f.in(profile.FieldCert).label.Visible() {
+		t.Errorf("browser sign-in: selected %q, secret or certificate still shown", f.in(profile.FieldFlow).sel.Selected)
+	}
+}
+
+func TestAboutShowsTheBuild(t *testing.T) {
+	got := aboutText(version.Info{Version: "1.4.0", Commit: "3f2a9c1d0b7e55aa", Date: "2026-11-25T12:00:00Z", GoVersion: "go1.27.3"})
+	for _, w := range []string{"Version 1.4.0", "Commit 3f2a9c1d0b7e", "Built 2026-11-25T12:00:00Z with go1.27.3"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("About lacks %q:\n%s", w, got)
+		}
+	}
+	if got := aboutText(version.Info{Version: "dev", GoVersion: "go1.27.3"}); !strings.Contains(got, "Commit unknown") {
+		t.Errorf("About without a commit:\n%s", got)
 	}
 }

@@ -1,27 +1,39 @@
 // Command mailoauth-tester is the desktop window of Mail OAuth Tester: it
 // proves whether a Microsoft 365 mailbox works with an Entra ID app
-// registration over IMAP, POP3 and SMTP, and explains every failure.
+// registration over IMAP, POP3, SMTP and Graph, and explains every failure.
 //
-//	mailoauth-tester [--demo SCENARIO] [--list-scenarios]
+//	mailoauth-tester [--demo SCENARIO] [--list-scenarios] [--version]
 //
-// main only wires: the window lives in package ui, the checks in core.
+// main only wires: the window lives in package ui, the checks in core, and
+// the demo's simulated tenant in core/demo.
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"fyne.io/fyne/v2/app"
 
-	"github.com/mailoauth/mailoauth-tester/core/simulate"
+	_ "github.com/mailoauth/mailoauth-tester/cmd/mailoauth-tester/internal/envlocale" // before Fyne reads the locale
+	"github.com/mailoauth/mailoauth-tester/core/demo"
+	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/version"
 	"github.com/mailoauth/mailoauth-tester/resources"
 	"github.com/mailoauth/mailoauth-tester/ui"
 )
 
 // appID keys the preferences; it matches FyneApp.toml.
 const appID = "dev.mailoauth.tester"
+
+// memoryLimit is the Go heap the window aims to stay under: the garbage
+// collector works harder near it and hands freed memory back to the
+// system, instead of letting the heap double before collecting (GOGC).
+// A run needs a few MB; the widgets of the last minute are kept by Fyne.
+const memoryLimit = 64 << 20
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -30,40 +42,89 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("mailoauth-tester", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	demo := fs.String("demo", "", "start a simulated tenant with this scenario and fill the form from it (see --list-scenarios)")
+	demoName := fs.String("demo", "", "start a simulated tenant with this scenario and fill the form from it (see --list-scenarios)")
 	list := fs.Bool("list-scenarios", false, "list the demo scenarios and exit")
+	demoFlow := fs.String("demo-flow", "", "with --demo: show the scenario with this flow (client-credentials, interactive, device-code, auth-code, password, app-password)")
+	manual := fs.Bool("demo-manual", false, "with --demo: the simulated person does nothing (the device code and browser prompts wait for you)")
+	shot := fs.String("screenshot", "", "after each run, save the window's screenshot (as File → Save screenshot does) to this PNG file")
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
 		}
 		return 2
 	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "mailoauth-tester", version.Get())
+		return 0
+	}
 	if *list {
-		for _, s := range simulate.Scenarios() {
+		for _, s := range demo.Scenarios() {
 			fmt.Fprintf(stdout, "%-28s %s\n", s.Name, s.Title)
 		}
 		return 0
 	}
-	if *demo != "" && simulate.ScenarioTitle(*demo) == "" {
-		fmt.Fprintf(stderr, "mailoauth-tester: unknown demo scenario %q (see --list-scenarios)\n", *demo)
+	if _, ok := demo.Lookup(*demoName); *demoName != "" && !ok {
+		fmt.Fprintf(stderr, "mailoauth-tester: unknown demo scenario %q (see --list-scenarios)\n", *demoName)
 		return 2
 	}
 
+	debug.SetMemoryLimit(memoryLimit)
 	a := app.NewWithID(appID)
+	a.Settings().SetTheme(ui.Theme())
 	a.SetIcon(resources.Icon)
 	w := a.NewWindow(ui.AppTitle)
 	w.SetIcon(resources.Icon)
-	u := ui.New(a, w, ui.Options{})
+	start := func(name string) (ui.Demo, error) {
+		flow := ""
+		if name == *demoName {
+			flow = *demoFlow
+		}
+		t, err := demo.Start(name, profile.Flow(flow))
+		if err != nil {
+			return nil, err
+		}
+		if *manual {
+			return manualDemo{t}, nil
+		}
+		return t, nil
+	}
+	var u *ui.UI
+	opts := ui.Options{Demos: demoScenarios(), StartDemo: start}
+	if *shot != "" {
+		opts.OnRunEnd = func() {
+			if err := u.WriteScreenshot(*shot); err != nil {
+				fmt.Fprintln(stderr, "mailoauth-tester:", err)
+			}
+		}
+	}
+	u = ui.New(a, w, opts)
 	w.Resize(ui.WindowSize(a))
 	w.SetCloseIntercept(func() {
 		u.SaveWindowSize()
 		u.Close()
 		w.Close()
 	})
-	if *demo != "" {
-		u.StartDemo(*demo)
+	if *demoName != "" {
+		u.StartDemo(*demoName)
 	}
 	w.ShowAndRun()
 	u.Close()
 	return 0
 }
+
+// demoScenarios are the Demo menu's entries.
+func demoScenarios() []ui.DemoScenario {
+	var out []ui.DemoScenario
+	for _, s := range demo.Scenarios() {
+		out = append(out, ui.DemoScenario{Name: s.Name, Title: s.Title, Flow: s.Flow})
+	}
+	return out
+}
+
+// manualDemo is a demo whose simulated person does nothing: the sign-in
+// prompts wait for the real user (or for a screenshot to be taken).
+type manualDemo struct{ *demo.Tenant }
+
+func (manualDemo) Browse(context.Context, string) string { return "" }
+func (manualDemo) ApproveDevice(string, string) error    { return nil }

@@ -43,8 +43,24 @@ func (r *run) httpClient(step string) *http.Client {
 	}
 	tr.TLSClientConfig = &tls.Config{RootCAs: r.j.roots, MinVersion: tls.VersionTLS12}
 	tr.MaxResponseHeaderBytes = maxHTTPHeader
+	r.mu.Lock()
+	r.transports = append(r.transports, tr)
+	r.mu.Unlock()
 	g := &guard{r: r, step: step, hosts: r.allowedHosts(step)}
 	return &http.Client{Transport: &tracing{base: tr, r: r, step: step, g: g}, Timeout: tokenTimeout, CheckRedirect: g.checkRedirect}
+}
+
+// closeIdle closes the idle keep-alive connections of the run's HTTP
+// transports: a finished run keeps no connection (and no goroutine) open,
+// so a window that runs the test again and again does not grow.
+func (r *run) closeIdle() {
+	r.mu.Lock()
+	trs := r.transports
+	r.transports = nil
+	r.mu.Unlock()
+	for _, tr := range trs {
+		tr.CloseIdleConnections()
+	}
 }
 
 // logProxy says which proxy, if any, requests to host go through.

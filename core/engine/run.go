@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -28,6 +29,9 @@ type run struct {
 	tlsFindings map[string]string
 	// realmKind is the sign-in domain's realm (Managed, Federated, Unknown).
 	realmKind string
+	// transports are the HTTP transports of the run; their idle
+	// connections are closed when it ends (see httpClient).
+	transports []*http.Transport
 	// closed is set when RunEnd is delivered. Background goroutines of the
 	// libraries (a reader reading a last BYE, an HTTP dial that lost the
 	// race) may still report afterwards; those reports are dropped.
@@ -62,6 +66,7 @@ func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
+	defer r.closeIdle()
 	r.steer(ctx)
 
 	res := &Result{Mode: "check", Started: start, Duration: j.opts.now().Sub(start), Input: j.Input()}
