@@ -46,6 +46,10 @@ type Options struct {
 	// OnRunEnd, when set, is called on the Fyne goroutine after a run
 	// ended and the window shows its result (scripts take screenshots).
 	OnRunEnd func()
+	// CrashLogs are crash logs of earlier starts not shown yet; the window
+	// offers to open the newest once and then calls CrashLogsSeen.
+	CrashLogs     []CrashLog
+	CrashLogsSeen func()
 }
 
 // DemoScenario is one entry of the Demo menu.
@@ -138,6 +142,7 @@ func New(a fyne.App, win fyne.Window, opts Options) *UI {
 	win.SetMainMenu(u.mainMenu())
 	u.addShortcuts()
 	u.updateBadge()
+	u.offerCrashLog()
 	return u
 }
 

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	_ "github.com/mailoauth/mailoauth-tester/cmd/mailoauth-tester/internal/envlocale" // before Fyne reads the locale
+	"github.com/mailoauth/mailoauth-tester/core/crashlog"
 	"github.com/mailoauth/mailoauth-tester/core/demo"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 	"github.com/mailoauth/mailoauth-tester/core/version"
@@ -69,6 +70,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
+	// From here on a crash leaves a log in the user's cache folder that the
+	// next start offers to open (a crash prints no secret: see core/crashlog).
+	var crashes []ui.CrashLog
+	var crashSeen func()
+	if store, err := crashlog.DefaultStore(); err == nil {
+		if rec, err := store.Start("mailoauth-tester"); err == nil {
+			defer rec.Close()
+		} else {
+			fmt.Fprintln(stderr, "mailoauth-tester:", err)
+		}
+		if pending, err := store.Pending(); err == nil && len(pending) > 0 {
+			for _, l := range pending {
+				crashes = append(crashes, ui.CrashLog{Path: l.Path, Started: l.Started, Summary: l.Summary})
+			}
+			crashSeen = func() { _ = store.MarkSeen(pending...) }
+		}
+	}
+
 	debug.SetMemoryLimit(memoryLimit)
 	a := app.NewWithID(appID)
 	a.Settings().SetTheme(ui.Theme())
@@ -90,7 +109,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return t, nil
 	}
 	var u *ui.UI
-	opts := ui.Options{Demos: demoScenarios(), StartDemo: start}
+	opts := ui.Options{Demos: demoScenarios(), StartDemo: start, CrashLogs: crashes, CrashLogsSeen: crashSeen}
 	if *shot != "" {
 		opts.OnRunEnd = func() {
 			if err := u.WriteScreenshot(*shot); err != nil {
