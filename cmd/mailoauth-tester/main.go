@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"fyne.io/fyne/v2/app"
 
@@ -41,18 +42,27 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if printsOnly(args) && attachParentConsole() {
+		stdout, stderr = os.Stdout, os.Stderr
+	}
 	fs := flag.NewFlagSet("mailoauth-tester", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	demoName := fs.String("demo", "", "start a simulated tenant with this scenario and fill the form from it (see --list-scenarios)")
+	demoName := fs.String("demo", "", "start a simulated tenant with this `scenario` and fill the form from it (see --list-scenarios)")
 	list := fs.Bool("list-scenarios", false, "list the demo scenarios and exit")
-	demoFlow := fs.String("demo-flow", "", "with --demo: show the scenario with this flow (client-credentials, interactive, device-code, auth-code, password, app-password)")
+	demoFlow := fs.String("demo-flow", "", "with --demo: show the scenario with this `flow` (client-credentials, interactive, device-code, auth-code, password, app-password)")
 	manual := fs.Bool("demo-manual", false, "with --demo: the simulated person does nothing (the device code and browser prompts wait for you)")
-	shot := fs.String("screenshot", "", "after each run, save the window's screenshot (as File → Save screenshot does) to this PNG file")
+	shot := fs.String("screenshot", "", "after each run, save the window's screenshot (as File → Save screenshot does) to this PNG `file`")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
+			usage(stdout, fs)
 			return 0
 		}
+		if !printsOnly(args) && attachParentConsole() {
+			stderr = os.Stderr
+		}
+		fmt.Fprintf(stderr, "mailoauth-tester: %v\nRun 'mailoauth-tester --help' for the options.\n", err)
 		return 2
 	}
 	if *showVersion {
@@ -130,6 +140,45 @@ func run(args []string, stdout, stderr io.Writer) int {
 	w.ShowAndRun()
 	u.Close()
 	return 0
+}
+
+// usage prints the help in GNU style (--long options) on stdout.
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, `Mail OAuth Tester — does this Microsoft 365 mailbox really work with this Entra ID app registration?
+
+Usage:
+  mailoauth-tester [options]
+
+Starts the window. The command line is 'mailoauth' (see 'mailoauth --help').
+
+Options:
+`)
+	fs.VisitAll(func(f *flag.Flag) {
+		name, help := flag.UnquoteUsage(f)
+		left := "--" + f.Name
+		if name != "" {
+			left += " " + strings.ToUpper(name)
+		}
+		fmt.Fprintf(w, "  %-26s %s\n", left, help)
+	})
+	fmt.Fprint(w, `
+Examples:
+  mailoauth-tester --demo smtp-auth-disabled      show a misconfiguration against the built-in simulated tenant
+  mailoauth-tester --list-scenarios               list the demo scenarios
+`)
+}
+
+// printsOnly reports whether the arguments ask for text and no window
+// (--help, --version, --list-scenarios): then the output must reach the
+// console the program was started from.
+func printsOnly(args []string) bool {
+	for _, a := range args {
+		switch strings.TrimLeft(a, "-") {
+		case "h", "help", "version", "list-scenarios":
+			return true
+		}
+	}
+	return false
 }
 
 // demoScenarios are the Demo menu's entries.
