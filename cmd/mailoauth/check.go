@@ -167,14 +167,15 @@ func (a *app) check(ctx context.Context, f *checkFlags, args []string) int {
 	last := &lastLine{w: a.st.err}
 	a.st.err = last
 	code := a.runCheck(ctx, f, args)
-	switch code {
-	case exitUsage:
+	switch {
+	case a.result != nil:
+		return report.NagiosState(a.result).Code
+	case code == exitUsage:
 		fmt.Fprintf(a.st.out, "MAILOAUTH UNKNOWN - bad input: %s\n", nagiosText(strings.TrimPrefix(last.line(), "mailoauth: ")))
-		return nagiosUnknown
-	case exitCancelled:
-		return nagiosUnknown
+	case code == exitCancelled:
+		fmt.Fprintln(a.st.out, "MAILOAUTH UNKNOWN - interrupted before the check ran")
 	}
-	return code
+	return nagiosUnknown
 }
 
 func (a *app) runCheck(ctx context.Context, f *checkFlags, args []string) int {
@@ -254,6 +255,7 @@ func (a *app) runCheck(ctx context.Context, f *checkFlags, args []string) int {
 		ro.Timeline.Observe(e)
 		show(e)
 	})
+	a.result = res
 	if code := writeOutput(st.out, out, res, ro); code != exitOK {
 		return code
 	}
@@ -269,7 +271,7 @@ func (a *app) runCheck(ctx context.Context, f *checkFlags, args []string) int {
 			return exitFailed
 		}
 	}
-	return exitCode(res, out, f.strict)
+	return exitCode(res, f.strict)
 }
 
 // readSecrets fills the secret and certificate password from the

@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/mailoauth/mailoauth-tester/core/engine"
 )
 
 // diagnosesURL is the list of diagnosis IDs (docs/diagnoses.md).
@@ -59,6 +61,8 @@ type app struct {
 	noColor bool
 	ascii   bool
 	root    *cobra.Command
+	// result is the finished run of check, nil before (or without) one.
+	result *engine.Result
 	// rawArgs are the arguments as given, for decisions made before the
 	// flags are parsed (a usage error under --output nagios).
 	rawArgs []string

@@ -223,6 +223,7 @@ func startCatcher(t *testing.T, pki *hostile.PKI, plain bool) *hostile.HTTP {
 // ("*": any named one, never unknown), and lists step=ID.
 func checkDiagnoses(t *testing.T, stdout string, want map[string]string) string {
 	t.Helper()
+	validateReport(t, []byte(stdout))
 	var rep report.JSONReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("--json output is not JSON: %v\n%.2000s", err, stdout)

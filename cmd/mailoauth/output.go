@@ -96,11 +96,9 @@ func writeOutput(w io.Writer, format string, res *engine.Result, o report.Option
 	return exitOK
 }
 
-// exitCode is the run's exit code in the format's convention.
-func exitCode(res *engine.Result, format string, strict bool) int {
-	if format == outNagios {
-		return report.NagiosState(res).Code
-	}
+// exitCode is the run's exit code (--output nagios maps the result
+// itself: see app.check).
+func exitCode(res *engine.Result, strict bool) int {
 	switch {
 	case res.Cancelled:
 		return exitCancelled

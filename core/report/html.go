@@ -13,6 +13,7 @@ import (
 type htmlStep struct {
 	JSONStep
 	Symbol string
+	Start  string // offset from the run's start
 	Time   string
 	Class  string // ok, warn, fail, skipped
 	Cause  template.HTML
@@ -72,7 +73,7 @@ func HTML(res *engine.Result, o Options) string {
 		for k, t := range s.Timings {
 			doc.Stages = append(doc.Stages, htmlStage{Step: s.Title, Name: t.Name, Start: plus(sp[i].Stages[k].Start), Time: Duration(res.Steps[i].Timings[k].Duration), Detail: t.Detail})
 		}
-		hs := htmlStep{JSONStep: s, Symbol: Symbol(res.Steps[i].Status), Time: Duration(res.Steps[i].Duration), Class: s.Status}
+		hs := htmlStep{JSONStep: s, Symbol: Symbol(res.Steps[i].Status), Start: offset(sp[i]), Time: Duration(res.Steps[i].Duration), Class: s.Status}
 		if d := s.Diagnosis; d != nil {
 			hs.Cause = inlineMarkdown(d.Cause)
 			for _, f := range d.Fix {
@@ -148,6 +149,7 @@ svg.waterfall .warn .span { fill:var(--warnbg); stroke:var(--warn); } svg.waterf
 svg.waterfall .s0 { fill:var(--s0); } svg.waterfall .s1 { fill:var(--s1); } svg.waterfall .s2 { fill:var(--s2); }
 svg.waterfall .s3 { fill:var(--s3); } svg.waterfall .s4 { fill:var(--s4); }
 svg.waterfall text.stage { fill:#fff; font-size:10px; }
+svg.waterfall .dep { stroke:var(--fg); stroke-width:1; stroke-dasharray:1 2; opacity:.7; }
 svg.waterfall .wait { stroke:var(--muted); stroke-dasharray:3 2; stroke-width:1.2; } svg.waterfall text.waitfor { fill:var(--muted); font-size:10px; font-style:italic; }
 footer { color:var(--muted); font-size:.85rem; margin-top:2rem; border-top:1px solid var(--line); padding-top:.5rem; }
 footer dl { margin:.2rem 0 .5rem; } footer p { margin:0; }
@@ -158,7 +160,7 @@ footer dl { margin:.2rem 0 .5rem; } footer p { margin:0; }
     --s0:#0969da; --s1:#8250df; --s2:#1b7c83; --s3:#bf3989; --s4:#953800; }
   * { -webkit-print-color-adjust:exact; print-color-adjust:exact; }
   body { max-width:none; padding:0; font-size:10.5pt; }
-  h2 { break-after:avoid; } tr, .card, svg.waterfall, pre, footer { break-inside:avoid; }
+  h2, h3, summary { break-after:avoid; } tr, svg.waterfall, footer, .card h3 { break-inside:avoid; }
   details > summary { list-style:none; font-weight:600; } details > summary::-webkit-details-marker { display:none; }
   details::details-content { display:contents; content-visibility:visible; }
   pre { white-space:pre-wrap; overflow:visible; }
@@ -186,10 +188,10 @@ footer dl { margin:.2rem 0 .5rem; } footer p { margin:0; }
 </dl>
 <h2>Steps</h2>
 <table>
-<thead><tr><th></th><th>Step</th><th>Time</th><th>Result</th></tr></thead>
+<thead><tr><th></th><th>Step</th><th>Start</th><th>Time</th><th>Result</th></tr></thead>
 <tbody>
 {{- range .Steps}}
-<tr class="{{.Class}}"><td class="sym">{{.Symbol}}</td><td>{{.Title}}</td><td class="num">{{.Time}}</td><td>{{.Detail}}{{range .Messages}}<br>{{.}}{{end}}</td></tr>
+<tr class="{{.Class}}"><td class="sym">{{.Symbol}}</td><td>{{.Title}}</td><td class="num">{{.Start}}</td><td class="num">{{.Time}}</td><td>{{.Detail}}{{range .Messages}}<br>{{.}}{{end}}</td></tr>
 {{- end}}
 </tbody>
 </table>
@@ -209,6 +211,9 @@ footer dl { margin:.2rem 0 .5rem; } footer p { margin:0; }
 <text x="4" y="{{.TextY}}">{{.Title}}</text>
 {{- if not .Skipped}}
 <rect class="span" x="{{.X}}" y="{{.BarY}}" width="{{.W}}" height="{{.BarH}}" rx="2"/>
+{{- end}}
+{{- range .Deps}}
+<line class="dep" x1="{{.X}}" y1="{{.Y1}}" x2="{{.X}}" y2="{{.Y2}}"/>
 {{- end}}
 {{- range .Waits}}
 <line class="wait" x1="{{.X1}}" y1="{{.Y}}" x2="{{.X2}}" y2="{{.Y}}"/>{{if .Label}}<text class="waitfor" x="{{.LabelX}}" y="{{.Y}}" dy="-3">{{.Label}}</text>{{end}}

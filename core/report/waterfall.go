@@ -46,7 +46,12 @@ type wfBar struct {
 	Skipped            bool
 	Stages             []wfStage
 	Waits              []wfWait
+	Deps               []wfDep
 }
+
+// wfDep is a vertical line from the end of the step a stage waited for to
+// the stage's row.
+type wfDep struct{ X, Y1, Y2 string }
 
 type wfStage struct {
 	X, W, Class, Tip string
@@ -90,7 +95,11 @@ func buildWaterfall(res *engine.Result, sp []span, titles []string, rd *Redactor
 		b := wfBar{Name: rs.Name, Title: titles[i], Class: string(rs.Status), StartMS: f1(msOf(s.Start)), MS: f1(msOf(s.Duration)),
 			RowY: f1(row), TextY: f1(row + wfRowH/2 + 4), BarY: f1(barY), BarH: f1(wfBarH),
 			X: f1(x(s.Start)), W: f1(max(1, x(s.End())-x(s.Start))), Skipped: rs.Status == engine.Skipped && s.Duration == 0}
-		b.Time, b.TimeX = Duration(s.Duration), f1(x(s.End())+4)
+		end := s.End()
+		for _, st := range s.Stages {
+			end = max(end, st.Start+st.Duration)
+		}
+		b.Time, b.TimeX = Duration(s.Duration), f1(x(end)+4)
 		b.Tip = fmt.Sprintf("%s: %s, from %s", titles[i], Duration(s.Duration), at(s))
 		if b.Skipped {
 			b.Time, b.TimeX, b.W = "skipped", f1(x(s.Start)+4), "0"
@@ -117,6 +126,9 @@ func buildWaterfall(res *engine.Result, sp []span, titles []string, rd *Redactor
 					}
 					ws.Tip += " (waited " + Duration(st.Wait) + " for " + titles[st.WaitedFor] + ")"
 					b.Stages[len(b.Stages)-1] = ws
+					// A line from the end of the step it waited for.
+					from := wfTop + wfRowH*float64(st.WaitedFor) + wfRowH/2
+					b.Deps = append(b.Deps, wfDep{X: f1(x(sp[st.WaitedFor].End())), Y1: f1(from), Y2: f1(barY + wfBarH/2)})
 				}
 				b.Waits = append(b.Waits, wt)
 			}
