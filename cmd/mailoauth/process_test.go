@@ -28,6 +28,9 @@ func TestMain(m *testing.M) {
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
+	if stampedErr == nil && stampedPath != "" {
+		os.RemoveAll(filepath.Dir(stampedPath))
+	}
 	os.Exit(code)
 }
 
