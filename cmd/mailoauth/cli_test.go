@@ -199,7 +199,9 @@ func TestNagiosOutput(t *testing.T) {
 		{"ok", func(t *testing.T) *simulate.Tenant { return startSim(t, simulate.Options{}) }, nil, nagiosOK, "OK", ""},
 		{"warn", clockAhead, nil, nagiosWarning, "WARNING", ""},
 		{"warn with --strict", clockAhead, []string{"--strict"}, nagiosWarning, "WARNING", ""},
-		{"fail", func(t *testing.T) *simulate.Tenant { return startSim(t, simulate.Options{Scenario: "smtp-auth-disabled"}) }, nil, nagiosCritical, "CRITICAL", "smtp"},
+		{"fail", func(t *testing.T) *simulate.Tenant {
+			return startSim(t, simulate.Options{Scenario: "smtp-auth-disabled"})
+		}, nil, nagiosCritical, "CRITICAL", "smtp"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
