@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/mailoauth/mailoauth-tester/core/cloud"
 	"github.com/mailoauth/mailoauth-tester/core/engine"
@@ -24,54 +27,159 @@ type checkFlags struct {
 	graphURL, cloud                                  string
 	timeout                                          time.Duration
 	verbose, jsonOut, env, sendTestMail              bool
+	output, reportFile                               string
+	strict, hideIDs                                  bool
 }
 
-func (f *checkFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.tenant, "tenant", "", "Directory (tenant) ID or domain, e.g. contoso.onmicrosoft.com")
-	fs.StringVar(&f.clientID, "client-id", "", "Application (client) ID of the app registration")
-	fs.StringVar(&f.mailbox, "mailbox", "", "mailbox to open, e.g. support@contoso.com")
+// Output formats of check.
+const (
+	outText     = "text"
+	outJSON     = "json"
+	outNagios   = "nagios"
+	outMarkdown = "markdown"
+	outHTML     = "html"
+)
+
+// register defines check's flags. Their names are a stable interface for
+// scripts (README.md lists them): never rename one.
+func (f *checkFlags) register(fs *pflag.FlagSet) {
+	fs.SortFlags = false
 	var flows []string
 	for _, fl := range profile.AllFlows {
 		flows = append(flows, string(fl))
 	}
-	fs.StringVar(&f.flow, "flow", string(profile.ClientCredentials), "sign-in flow: "+strings.Join(flows, ", "))
-	fs.StringVar(&f.user, "user", "", "sign in as this user (delegated flows); default: the mailbox. Use it to open a shared mailbox as its delegate")
-	fs.StringVar(&f.passwordEnv, "password-env", "", "name of the environment variable holding the user's password or app password (flows password, app-password)")
+	fs.StringVar(&f.tenant, "tenant", "", "Directory (tenant) `ID` or verified domain, e.g. contoso.onmicrosoft.com")
+	fs.StringVar(&f.clientID, "client-id", "", "Application (client) `ID` of the app registration")
+	fs.StringVar(&f.mailbox, "mailbox", "", "`ADDRESS` of the mailbox to open, e.g. support@contoso.com (a shared mailbox works with --user)")
+	fs.StringVar(&f.user, "user", "", "sign in as this `USER` (delegated flows); default: the mailbox. Use it to open a shared mailbox as its delegate")
+	inGroup(fs, groupIdentity, "tenant", "client-id", "mailbox", "user")
+
+	fs.StringVar(&f.flow, "flow", string(profile.ClientCredentials), "sign-in `FLOW`: "+strings.Join(flows, ", "))
+	fs.StringVar(&f.redirectURI, "redirect-uri", "", "redirect `URI` registered on the app (auth-code; optional fixed loopback for interactive)")
+	fs.StringVar(&f.provider, "provider", "", "app-password `PROVIDER`: microsoft365 (default), outlook.com, gmail, custom")
+	fs.StringVar(&f.scope, "scope", "", "advanced: space-separated `SCOPES` to request instead of the flow's own")
+	inGroup(fs, groupSignIn, "flow", "redirect-uri", "provider", "scope")
+
+	fs.StringVar(&f.secretEnv, "secret-env", "", "`NAME` of the environment variable holding the client secret Value (never the value itself)")
+	fs.BoolVar(&f.secretStdin, "secret-stdin", false, "read the client secret Value from the first line of standard input")
+	fs.StringVar(&f.cert, "cert", "", "client certificate `FILE` instead of a secret: PEM (certificate + RSA key) or PFX/P12")
+	fs.StringVar(&f.certPasswordEnv, "cert-password-env", "", "`NAME` of the environment variable holding the PFX password")
+	fs.StringVar(&f.passwordEnv, "password-env", "", "`NAME` of the environment variable holding the user's password or app password (flows password, app-password)")
 	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
-	fs.StringVar(&f.redirectURI, "redirect-uri", "", "redirect URI registered on the app (auth-code; optional fixed loopback for interactive)")
-	fs.StringVar(&f.provider, "provider", "", "app-password provider: microsoft365 (default), outlook.com, gmail, custom")
-	fs.StringVar(&f.scope, "scope", "", "advanced: space-separated scopes to request instead of the flow's own")
-	fs.StringVar(&f.protocols, "protocols", "imap,pop,smtp", "comma-separated protocols to test: imap, pop, smtp, graph")
-	fs.StringVar(&f.mech, "mech", "xoauth2", "SASL mechanism: xoauth2 or oauthbearer")
-	fs.StringVar(&f.cert, "cert", "", "client certificate instead of a secret: PEM (certificate + key) or PFX/P12 file")
-	fs.StringVar(&f.certPasswordEnv, "cert-password-env", "", "name of the environment variable holding the PFX password")
-	fs.StringVar(&f.secretEnv, "secret-env", "", "name of the environment variable holding the client secret value")
-	fs.BoolVar(&f.secretStdin, "secret-stdin", false, "read the client secret value from the first line of standard input")
-	fs.StringVar(&f.authority, "authority-host", "", "Entra ID authority URL (default per cloud: https://login.microsoftonline.com)")
-	fs.StringVar(&f.imapHost, "imap-host", "", "IMAP server host:port (default outlook.office365.com:993)")
-	fs.StringVar(&f.popHost, "pop-host", "", "POP3 server host:port (default outlook.office365.com:995)")
-	fs.StringVar(&f.smtpHost, "smtp-host", "", "SMTP server host:port (default smtp.office365.com:587)")
-	fs.StringVar(&f.graphURL, "graph-url", "", "Microsoft Graph endpoint (default per cloud: https://graph.microsoft.com)")
-	fs.StringVar(&f.caFile, "ca-file", "", "PEM file of extra trusted root certificates (system roots stay trusted)")
-	fs.StringVar(&f.cloud, "cloud", "global", "Microsoft cloud: "+strings.Join(cloud.Names(), ", ")+" (GCC moderate uses global)")
-	fs.BoolVar(&f.sendTestMail, "send-test-mail", false, "send one test message from the mailbox to itself over SMTP and Graph (off by default)")
-	fs.DurationVar(&f.timeout, "timeout", profile.DefaultTimeout, "time limit for the whole run")
-	fs.BoolVar(&f.verbose, "verbose", false, "show timings and the protocol transcripts (credentials masked)")
-	fs.BoolVar(&f.jsonOut, "json", false, "print one JSON document at the end instead of lines")
+	inGroup(fs, groupCredentials, "secret-env", "secret-stdin", "cert", "cert-password-env", "password-env", "password-stdin")
+
+	fs.StringVar(&f.protocols, "protocols", "imap,pop,smtp", "comma-separated `LIST` of protocols to test: imap, pop, smtp, graph")
+	fs.StringVar(&f.mech, "mech", "xoauth2", "SASL mechanism (`MECH`): xoauth2 or oauthbearer")
+	fs.BoolVar(&f.sendTestMail, "send-test-mail", false, "send one test message from the mailbox to itself over SMTP and Graph")
+	inGroup(fs, groupProtocols, "protocols", "mech", "send-test-mail")
+
+	fs.StringVar(&f.cloud, "cloud", "global", "Microsoft `CLOUD`: "+strings.Join(cloud.Names(), ", ")+" (GCC moderate uses global); switches every host")
+	fs.StringVar(&f.authority, "authority-host", "", "Entra ID authority `URL` (default per cloud: https://login.microsoftonline.com)")
+	fs.StringVar(&f.imapHost, "imap-host", "", "IMAP server `HOST:PORT` (default per cloud: outlook.office365.com:993)")
+	fs.StringVar(&f.popHost, "pop-host", "", "POP3 server `HOST:PORT` (default per cloud: outlook.office365.com:995)")
+	fs.StringVar(&f.smtpHost, "smtp-host", "", "SMTP server `HOST:PORT` (default per cloud: smtp.office365.com:587)")
+	fs.StringVar(&f.graphURL, "graph-url", "", "Microsoft Graph endpoint `URL` (default per cloud: https://graph.microsoft.com)")
+	inGroup(fs, groupEndpoints, "cloud", "authority-host", "imap-host", "pop-host", "smtp-host", "graph-url")
+
+	fs.StringVar(&f.caFile, "ca-file", "", "PEM `FILE` of extra trusted root certificates, e.g. a TLS-inspecting proxy's (system roots stay trusted)")
+	inGroup(fs, groupNetwork, "ca-file")
+
+	fs.DurationVar(&f.timeout, "timeout", profile.DefaultTimeout, "hard `DURATION` limit for the whole run (flows that wait for a person get 10 more minutes for them)")
 	fs.BoolVar(&f.env, "env", false, "run the environment check only (no credentials)")
+	fs.BoolVar(&f.strict, "strict", false, "a warning fails the run too (exit 1)")
+	inGroup(fs, groupRun, "timeout", "env", "strict")
+
+	fs.StringVarP(&f.output, "output", "o", outText, "`FORMAT` on standard output: text, json, nagios (monitoring plugin), markdown, html")
+	fs.BoolVar(&f.jsonOut, "json", false, "same as --output json: one JSON document at the end (prompts still go to standard error)")
+	fs.BoolVar(&f.verbose, "verbose", false, "show timings and the protocol transcripts (credentials masked)")
+	fs.StringVar(&f.reportFile, "report", "", "also write the report to `FILE`: .html, .md, .json or .txt by its extension")
+	fs.BoolVar(&f.hideIDs, "hide-ids", false, "mask tenant and client IDs and the local part of every address (for a public ticket)")
+	inGroup(fs, groupOutput, "output", "json", "verbose", "report", "hide-ids")
 }
 
-func runCheck(ctx context.Context, args []string, st *streams) int {
-	fs := flag.NewFlagSet("mailoauth check", flag.ContinueOnError)
-	var f checkFlags
-	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: mailoauth check [flags]\n\nThe client secret is never a flag value: use --secret-env NAME, --secret-stdin, or answer the prompt.\nWith no tenant, client ID, mailbox or secret, check runs the environment check.\n\nFlags:\n")
-		fs.PrintDefaults()
+const checkExitCodes = `  0    every check passed
+  1    a check failed (with --strict: or warned)
+  2    bad input: the field is named, and nothing was sent over the network
+  130  interrupted (Ctrl+C ends any prompt or wait within a second)
+  With --output nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad input, interrupted).`
+
+func (a *app) newCheck() *cobra.Command {
+	f := &checkFlags{}
+	c := &cobra.Command{
+		Use:   "check [flags]",
+		Short: "Sign in and log in over IMAP, POP3, SMTP and Graph; with no credentials, check this computer",
+		Long: `Sign in to Entra ID with the app's credentials through MSAL, check the token's claims, and log in to
+the mailbox over IMAP, POP3 and SMTP (and Microsoft Graph) the way a mail-connected product would.
+Every step is timed and every failure ends in a diagnosis: the cause, numbered fix steps, links
+and the PowerShell to run. With no tenant, client ID, mailbox or secret, check runs the environment
+check: can this computer reach the sign-in and mail endpoints over verified TLS, through which
+proxy, with a sane clock?
+
+The client secret is never a flag value: use --secret-env NAME, --secret-stdin, or answer the
+hidden prompt.`,
+		Example: `  # App-only (client credentials) with a secret from a variable
+  export MAILOAUTH_SECRET='…'
+  mailoauth check --tenant contoso.onmicrosoft.com --client-id 396c2760-2fa5-4948-b9d5-9839a7440836 \
+    --mailbox support@contoso.com --secret-env MAILOAUTH_SECRET
+
+  # With a certificate, IMAP and Graph only, in GCC High
+  mailoauth check --cloud usgov --tenant … --client-id … --mailbox … --cert app.pfx --cert-password-env PFX_PW \
+    --protocols imap,graph
+
+  # A person signs in with a device code; open a shared mailbox as its delegate
+  mailoauth check --flow device-code --tenant … --client-id … --user agent@contoso.com --mailbox shared@contoso.com
+
+  # Monitoring: Nagios/Icinga plugin output, warnings count
+  mailoauth check … --secret-env MAILOAUTH_SECRET --output nagios --strict
+
+  # A report for a public ticket
+  mailoauth check … --secret-env MAILOAUTH_SECRET --report ticket.html --hide-ids`,
+		Annotations: map[string]string{"exit-codes": checkExitCodes},
+		Args:        cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			a.code = a.check(c.Context(), f, args)
+			return nil
+		},
 	}
-	if code, ok := parseFlags(fs, args, st); !ok {
-		return code
+	f.register(c.Flags())
+	var flows []string
+	for _, fl := range profile.AllFlows {
+		flows = append(flows, string(fl))
 	}
+	complete(c, map[string]cobra.CompletionFunc{
+		"flow": fixed(flows...), "cloud": fixed(cloud.Names()...), "mech": fixed("xoauth2", "oauthbearer"),
+		"provider":  fixed("microsoft365", "outlook.com", "gmail", "custom"),
+		"protocols": fixed("imap,pop,smtp", "imap,pop,smtp,graph", "imap", "pop", "smtp", "graph"),
+		"output":    fixed(outText, outJSON, outNagios, outMarkdown, outHTML),
+		"report":    files("html", "md", "json", "txt"), "cert": files("pem", "pfx", "p12"), "ca-file": files("pem", "crt", "cer"),
+		"secret-env": noFiles, "password-env": noFiles, "cert-password-env": noFiles, "tenant": noFiles, "client-id": noFiles,
+		"mailbox": noFiles, "user": noFiles,
+	})
+	return c
+}
+
+// check runs `mailoauth check` and returns the exit code; under --output
+// nagios every code is the plugin's.
+func (a *app) check(ctx context.Context, f *checkFlags, args []string) int {
+	if f.output != outNagios {
+		return a.runCheck(ctx, f, args)
+	}
+	last := &lastLine{w: a.st.err}
+	a.st.err = last
+	code := a.runCheck(ctx, f, args)
+	switch {
+	case a.result != nil:
+		return report.NagiosState(a.result).Code
+	case code == exitUsage:
+		fmt.Fprintf(a.st.out, "MAILOAUTH UNKNOWN - bad input: %s\n", nagiosText(strings.TrimPrefix(last.line(), "mailoauth: ")))
+	case code == exitCancelled:
+		fmt.Fprintln(a.st.out, "MAILOAUTH UNKNOWN - interrupted before the check ran")
+	}
+	return nagiosUnknown
+}
+
+func (a *app) runCheck(ctx context.Context, f *checkFlags, args []string) int {
+	st := a.st
 	for _, e := range []struct{ field, flag, value string }{
 		{profile.FieldSecret, "secret-env", f.secretEnv}, {profile.FieldPassword, "password-env", f.passwordEnv},
 		{profile.FieldCertPassword, "cert-password-env", f.certPasswordEnv},
@@ -81,8 +189,18 @@ func runCheck(ctx context.Context, args []string, st *streams) int {
 			return exitUsage
 		}
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(st.err, "mailoauth: unexpected argument %s (a secret is never given as an argument; use --secret-env NAME or --secret-stdin)\n", showArg(fs.Arg(0)))
+	if len(args) > 0 {
+		fmt.Fprintf(st.err, "mailoauth: unexpected argument %s (a secret is never given as an argument; use --secret-env NAME or --secret-stdin)\n", showArg(args[0]))
+		return exitUsage
+	}
+	out, err := outputFormat(f)
+	if err != nil {
+		fmt.Fprintf(st.err, "mailoauth: output: %v\n", err)
+		return exitUsage
+	}
+	render, err := reportRenderer(f.reportFile)
+	if err != nil {
+		fmt.Fprintf(st.err, "mailoauth: report: %v\n", err)
 		return exitUsage
 	}
 	p := profile.Profile{
@@ -105,7 +223,7 @@ func runCheck(ctx context.Context, args []string, st *streams) int {
 	if f.env {
 		p.Tenant, p.ClientID, p.Mailbox, p.CertFile = "", "", "", ""
 	} else if p.HasCredentials() || f.secretEnv != "" || f.secretStdin {
-		if code := readSecrets(ctx, &p, &f, st); code != exitOK {
+		if code := readSecrets(ctx, &p, f, st); code != exitOK {
 			return code
 		}
 	}
@@ -117,28 +235,43 @@ func runCheck(ctx context.Context, args []string, st *streams) int {
 		}
 		return exitUsage
 	}
-	pr := newPrinter(st.out, f.verbose, job)
-	pr.prompts = st.err
-	emit := pr.event
-	if f.jsonOut {
-		emit = pr.promptsOnly
+	var file *os.File
+	if f.reportFile != "" {
+		if file, err = createReport(f.reportFile); err != nil {
+			fmt.Fprintf(st.err, "mailoauth: report: %v\n", err)
+			return exitUsage
+		}
+		defer file.Close()
 	}
-	res := job.Run(ctx, emit)
-	if f.jsonOut {
-		b, err := report.JSON(res, report.Options{Scrubber: job.Scrubber(), Transcripts: f.verbose})
-		if err != nil {
-			fmt.Fprintf(st.err, "mailoauth: %v\n", err)
+	ro := report.Options{Scrubber: job.Scrubber(), HideIDs: f.hideIDs, Transcripts: f.verbose, Program: "mailoauth",
+		Timeline: report.NewTimeline(), IDs: []string{p.Tenant, p.ClientID, p.Mailbox, p.User}}
+	pr := newPrinter(st.out, f.verbose, ro, a.style())
+	pr.prompts = st.err
+	show := pr.event
+	if out != outText {
+		show = pr.promptsOnly
+	}
+	res := job.Run(ctx, func(e engine.Event) {
+		ro.Timeline.Observe(e)
+		show(e)
+	})
+	a.result = res
+	if code := writeOutput(st.out, out, res, ro); code != exitOK {
+		return code
+	}
+	if file != nil {
+		fo := ro
+		fo.Transcripts = true // a file for a ticket carries the masked transcripts
+		if _, err := io.WriteString(file, render(res, fo)); err != nil {
+			fmt.Fprintf(st.err, "mailoauth: report: cannot write %s: %v\n", f.reportFile, err)
 			return exitFailed
 		}
-		fmt.Fprintln(st.out, string(b))
+		if err := file.Close(); err != nil {
+			fmt.Fprintf(st.err, "mailoauth: report: cannot write %s: %v\n", f.reportFile, err)
+			return exitFailed
+		}
 	}
-	switch {
-	case res.Cancelled:
-		return exitCancelled
-	case res.OK:
-		return exitOK
-	}
-	return exitFailed
+	return exitCode(res, f.strict)
 }
 
 // readSecrets fills the secret and certificate password from the

@@ -3,9 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/report"
@@ -27,22 +28,46 @@ type explainJSON struct {
 	Script string          `json:"script,omitempty"`
 }
 
-func runExplain(ctx context.Context, args []string, st *streams) int {
-	fs := flag.NewFlagSet("mailoauth explain", flag.ContinueOnError)
-	jsonOut := fs.Bool("json", false, "print the diagnosis as JSON")
+func (a *app) newExplain() *cobra.Command {
+	var jsonOut bool
 	var f diagnose.Facts
-	fs.StringVar(&f.Tenant, "tenant", "", "tenant ID or domain, to fill links and PowerShell")
-	fs.StringVar(&f.ClientID, "client-id", "", "application (client) ID, to fill links and PowerShell")
-	fs.StringVar(&f.Mailbox, "mailbox", "", "mailbox, to fill PowerShell")
-	fs.StringVar(&f.Protocol, "protocol", "", "imap, pop, smtp or graph, when the text does not say")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: mailoauth explain [flags] [TEXT]\n\nExplains an error message from Entra ID, MSAL, an IMAP/POP3/SMTP server, Microsoft Graph or the\nnetwork. Without TEXT it reads standard input. Exit 0 when the cause is recognised, 1 when not.\n\nFlags:\n")
-		fs.PrintDefaults()
+	c := &cobra.Command{
+		Use:   "explain [flags] [TEXT]",
+		Short: "Explain an error message copied from anywhere (reads standard input without TEXT)",
+		Long: `Explain an error message from Entra ID, MSAL (Go, .NET, Node, Python, Java), the browser sign-in
+page, an IMAP/POP3/SMTP server as MailKit, nodemailer or imaplib print it, Microsoft Graph, or the
+network, and print the diagnosis: cause, numbered fix steps, links and PowerShell. Without TEXT it
+reads standard input. Everything after the first word of TEXT is text, flags included.`,
+		Example: `  mailoauth explain "AADSTS7000215: Invalid client secret provided."
+  pbpaste | mailoauth explain --client-id 396c2760-2fa5-4948-b9d5-9839a7440836
+  mailoauth explain --json < error.txt`,
+		Annotations: map[string]string{"text-args": "true", "exit-codes": `  0  the cause is recognised
+  1  not recognised (unknown; with Microsoft's lookup link when an AADSTS code is present)
+  2  bad input (no text)
+  130  interrupted`},
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			a.code = a.explain(c.Context(), args, jsonOut, f)
+			return nil
+		},
 	}
-	if code, ok := parseFlags(fs, args, st); !ok {
-		return code
-	}
-	text := strings.Join(fs.Args(), " ")
+	fs := c.Flags()
+	fs.SortFlags = false
+	fs.SetInterspersed(false)
+	fs.BoolVar(&jsonOut, "json", false, "print the diagnosis as JSON")
+	inGroup(fs, groupOutput, "json")
+	fs.StringVar(&f.Tenant, "tenant", "", "tenant `ID` or domain, to fill links and PowerShell")
+	fs.StringVar(&f.ClientID, "client-id", "", "application (client) `ID`, to fill links and PowerShell")
+	fs.StringVar(&f.Mailbox, "mailbox", "", "mailbox `ADDRESS`, to fill PowerShell")
+	fs.StringVar(&f.Protocol, "protocol", "", "`PROTOCOL` when the text does not say: imap, pop, smtp or graph")
+	inGroup(fs, groupIdentity, "tenant", "client-id", "mailbox", "protocol")
+	complete(c, map[string]cobra.CompletionFunc{"protocol": fixed("imap", "pop", "smtp", "graph"), "tenant": noFiles, "client-id": noFiles, "mailbox": noFiles})
+	return c
+}
+
+func (a *app) explain(ctx context.Context, args []string, jsonOut bool, f diagnose.Facts) int {
+	st := a.st
+	text := strings.Join(args, " ")
 	if text == "" {
 		b, err := readAll(ctx, st, maxExplainInput, "the error text")
 		if ctx.Err() != nil {
@@ -61,7 +86,7 @@ func runExplain(ctx context.Context, args []string, st *streams) int {
 	d := diagnose.Recognize(text, f)
 	// A pasted log may hold a token or a secret field: mask by shape.
 	d.Evidence = secret.ScrubShapes(d.Evidence)
-	if *jsonOut {
+	if jsonOut {
 		out := explainJSON{ID: d.ID, Title: d.Title, Cause: d.Cause, Fix: d.Fix, Links: d.Links, Codes: d.Codes, Script: d.Script}
 		if out.Fix == nil {
 			out.Fix = []string{}
@@ -72,8 +97,10 @@ func runExplain(ctx context.Context, args []string, st *streams) int {
 		if out.Codes == nil {
 			out.Codes = []string{}
 		}
-		b, _ := json.MarshalIndent(out, "", "  ")
-		fmt.Fprintln(st.out, string(b))
+		enc := json.NewEncoder(st.out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
 	} else {
 		fmt.Fprint(st.out, report.DiagnosisText(&d, "", report.NewRedactor(report.Options{})))
 	}

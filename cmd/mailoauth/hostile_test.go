@@ -6,10 +6,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -136,11 +138,11 @@ func TestHostileServers(t *testing.T) {
 			env := []string{"S=" + secret}
 			var outputs []string
 			for _, mode := range [][]string{{"--json"}, {"--verbose"}} {
-				p := start(t, nil, env, append(append([]string(nil), args...), mode...)...)
+				p, peak := measured(t, env, append(append([]string(nil), args...), mode...)...)
 				began := time.Now()
 				code := p.wait(t, hostileTimeout+10*time.Second)
 				took := p.ended.Sub(began)
-				rss := p.cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+				rss := peak()
 				ids := ""
 				if mode[0] == "--json" {
 					ids = checkDiagnoses(t, p.stdout.String(), tt.steps)
@@ -223,6 +225,7 @@ func startCatcher(t *testing.T, pki *hostile.PKI, plain bool) *hostile.HTTP {
 // ("*": any named one, never unknown), and lists step=ID.
 func checkDiagnoses(t *testing.T, stdout string, want map[string]string) string {
 	t.Helper()
+	validateReport(t, []byte(stdout))
 	var rep report.JSONReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("--json output is not JSON: %v\n%.2000s", err, stdout)
@@ -246,4 +249,41 @@ func checkDiagnoses(t *testing.T, stdout string, want map[string]string) string 
 		}
 	}
 	return strings.Join(got, " ")
+}
+
+var (
+	wrapOnce sync.Once
+	wrapPath string
+	wrapErr  error
+)
+
+// measured runs the built command through testdata/rsswrap, which
+// reports the command's own peak RSS on a pipe: Linux counts in a child's
+// ru_maxrss the memory of the process it was forked from, so measured
+// directly the figure would be the (large, -race) test process's.
+func measured(t *testing.T, env []string, args ...string) (*proc, func() int64) {
+	t.Helper()
+	wrapOnce.Do(func() {
+		wrapPath = filepath.Join(filepath.Dir(cliBinary(t)), "rsswrap")
+		if out, err := exec.Command("go", "build", "-o", wrapPath, "./testdata/rsswrap").CombinedOutput(); err != nil {
+			wrapErr = fmt.Errorf("go build rsswrap: %v\n%s", err, out)
+		}
+	})
+	if wrapErr != nil {
+		t.Fatal(wrapErr)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startWith(t, wrapPath, []*os.File{w}, nil, env, append([]string{cliBinary(t)}, args...)...)
+	w.Close()
+	return p, func() int64 {
+		defer r.Close()
+		var n int64
+		if _, err := fmt.Fscan(r, &n); err != nil {
+			t.Errorf("no peak RSS from rsswrap: %v", err)
+		}
+		return n
+	}
 }

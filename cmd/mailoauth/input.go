@@ -2,10 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"regexp"
@@ -171,25 +168,4 @@ func flagErrorLine(line string) string {
 		}
 	}
 	return line
-}
-
-// parseFlags parses args. On an error it prints the flag package's message
-// with possible secrets left out, then the usage; ok is false and code the
-// exit code (0 for -h).
-func parseFlags(fs *flag.FlagSet, args []string, st *streams) (code int, ok bool) {
-	var buf bytes.Buffer
-	fs.SetOutput(&buf)
-	err := fs.Parse(args)
-	fs.SetOutput(st.err)
-	if err == nil {
-		return 0, true
-	}
-	out := buf.String()
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(st.err, out)
-		return exitOK, false
-	}
-	first, rest, _ := strings.Cut(out, "\n")
-	fmt.Fprintf(st.err, "mailoauth: %s\n%s", flagErrorLine(first), rest)
-	return exitUsage, false
 }

@@ -1,10 +1,13 @@
 // Command mailoauth tests whether a Microsoft 365 mailbox works with an
-// Entra ID app registration over IMAP, POP3 and SMTP, and explains every
-// failure. It is the terminal face of the same engine the window uses.
+// Entra ID app registration over IMAP, POP3, SMTP and Graph, and explains
+// every failure. It is the terminal face of the same engine the window
+// uses.
 //
 //	mailoauth check --tenant T --client-id C --mailbox M --secret-env VAR
 //	mailoauth explain [--json] [TEXT]
 //	mailoauth simulate [--scenario NAME]
+//	mailoauth completion bash|zsh|fish|powershell
+//	mailoauth version
 package main
 
 import (
@@ -22,9 +25,17 @@ import (
 // Exit codes. Scripts rely on them.
 const (
 	exitOK        = 0   // every check passed
-	exitFailed    = 1   // a check failed
+	exitFailed    = 1   // a check failed (with --strict: or warned)
 	exitUsage     = 2   // bad input; nothing was sent over the network
 	exitCancelled = 130 // interrupted
+)
+
+// Exit codes of --output nagios: the monitoring plugin convention.
+const (
+	nagiosOK       = 0
+	nagiosWarning  = 1
+	nagiosCritical = 2
+	nagiosUnknown  = 3 // bad input, interrupted: the check says nothing about the service
 )
 
 // streams are the command's I/O, replaceable in tests.
@@ -39,12 +50,22 @@ type streams struct {
 	readSecret func(ctx context.Context, prompt string) (string, error)
 	// openURL opens sign-in pages; nil means the system browser.
 	openURL func(url string) error
+	// outTTY and errTTY say that stdout and stderr are terminals (or
+	// consoles); colourTTY that stdout shows colours (on Windows: the
+	// console accepted virtual-terminal sequences).
+	outTTY, errTTY, colourTTY bool
+	// consoleUTF8, when set, says whether the console shows UTF-8 (the
+	// Windows console's output code page); else the Unix locale decides.
+	consoleUTF8 func() bool
 
 	inLines *bufio.Reader // the one buffered reader of in (see lines)
 }
 
 func systemStreams() *streams {
-	s := &streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, getenv: os.Getenv}
+	s := &streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, getenv: os.Getenv,
+		outTTY: term.IsTerminal(int(os.Stdout.Fd())), errTTY: term.IsTerminal(int(os.Stderr.Fd()))}
+	s.colourTTY = s.outTTY && enableColour(os.Stdout)
+	s.consoleUTF8 = consoleUTF8()
 	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
 		s.readSecret = func(ctx context.Context, prompt string) (string, error) {
 			return readHidden(ctx, fd, prompt)
@@ -104,46 +125,21 @@ func readTTYLine(r io.Reader) (string, error) {
 	}
 }
 
+// unicodeOK reports whether a stream shows UTF-8: anything not a
+// terminal takes it (files, pipes, CI logs); a terminal when its locale
+// or console code page says so.
+func (st *streams) unicodeOK(tty bool) bool {
+	switch {
+	case !tty:
+		return true
+	case st.consoleUTF8 != nil:
+		return st.consoleUTF8()
+	}
+	return utf8Locale(st.getenv)
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], systemStreams()))
-}
-
-const usage = `mailoauth tests a Microsoft 365 mailbox with an Entra ID app registration.
-
-Usage:
-  mailoauth check [flags]        sign in and log in over IMAP, POP3 and SMTP; with no
-                                 credentials, check this computer's environment
-  mailoauth explain [TEXT]       explain an error message (reads standard input without TEXT)
-  mailoauth simulate [flags]     run a simulated tenant to try the tool offline
-  mailoauth version
-
-Run "mailoauth <command> -h" for a command's flags.
-`
-
-// version is set by the build (-ldflags "-X main.version=…").
-var version = "dev"
-
-func run(ctx context.Context, args []string, st *streams) int {
-	if len(args) == 0 {
-		fmt.Fprint(st.err, usage)
-		return exitUsage
-	}
-	switch args[0] {
-	case "check":
-		return runCheck(ctx, args[1:], st)
-	case "simulate":
-		return runSimulate(ctx, args[1:], st)
-	case "explain":
-		return runExplain(ctx, args[1:], st)
-	case "version", "--version":
-		fmt.Fprintln(st.out, "mailoauth", version)
-		return exitOK
-	case "help", "-h", "--help":
-		fmt.Fprint(st.out, usage)
-		return exitOK
-	}
-	fmt.Fprintf(st.err, "mailoauth: unknown command %s\n\n%s", showArg(args[0]), usage)
-	return exitUsage
 }

@@ -60,8 +60,11 @@ func secretCLI(sim *simulate.Tenant) cli {
 	return cli{env: map[string]string{"MAILOAUTH_SECRET": sim.ClientSecret, "PFX_PASSWORD": sim.PFXPassword}}
 }
 
+// decodeReport decodes a --json report after checking it against the
+// documented JSON Schema.
 func decodeReport(t *testing.T, stdout string) report.JSONReport {
 	t.Helper()
+	validateReport(t, []byte(stdout))
 	var rep report.JSONReport
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("--json output is not one JSON document: %v\n%s", err, stdout)

@@ -42,6 +42,7 @@ func TestEnvironmentCheckWithoutNetwork(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitFailed {
 		t.Fatalf("exit = %v, want 1\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
 	}
+	validateReport(t, stdout.Bytes())
 	var rep report.JSONReport
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, stdout.String())

@@ -17,11 +17,18 @@ type printer struct {
 	prompts io.Writer // where prompts for the user go (stderr)
 	verbose bool
 	rd      *report.Redactor
+	sty     style
 	titles  map[string]string
+	width   int // of the title column: the longest planned step title
+	// tagWidth is the width of the [step] column of verbose lines.
+	tagWidth int
 }
 
-func newPrinter(w io.Writer, verbose bool, job *engine.Job) *printer {
-	return &printer{w: w, verbose: verbose, rd: report.NewRedactor(report.Options{Scrubber: job.Scrubber()}), titles: map[string]string{}}
+// tag is a verbose line's step column, e.g. "[imap]  ".
+func (p *printer) tag(step string) string { return report.Pad("["+step+"]", p.tagWidth) }
+
+func newPrinter(w io.Writer, verbose bool, o report.Options, sty style) *printer {
+	return &printer{w: w, verbose: verbose, rd: report.NewRedactor(o), sty: sty, titles: map[string]string{}, width: report.Width()}
 }
 
 // promptsOnly is the printer for --json runs: only what the user must act
@@ -38,7 +45,9 @@ func (p *printer) event(e engine.Event) {
 		p.prompt(e.Prompt)
 	case engine.RunStart:
 		for _, s := range e.Steps {
-			p.titles[s.Name] = s.Title
+			p.titles[s.Name] = p.rd.Redact(s.Title)
+			p.width = max(p.width, report.Width(p.titles[s.Name]))
+			p.tagWidth = max(p.tagWidth, len(s.Name)+2)
 		}
 		fmt.Fprintln(p.w, p.rd.Redact(e.Text))
 	case engine.Log:
@@ -47,21 +56,32 @@ func (p *printer) event(e engine.Event) {
 			if e.Detail != "" {
 				line += "  " + e.Detail
 			}
-			fmt.Fprintf(p.w, "    %-7s %s\n", "["+e.Step+"]", p.rd.Redact(line))
+			fmt.Fprintf(p.w, "    %s %s\n", p.tag(e.Step), p.rd.Redact(line))
 		}
 	case engine.Transcript:
 		if p.verbose {
-			fmt.Fprintf(p.w, "    %-7s %s\n", "["+e.Step+"]", p.rd.Redact(e.Text))
+			fmt.Fprintf(p.w, "    %s %s\n", p.tag(e.Step), p.rd.Redact(e.Text))
 		}
 	case engine.StepEnd:
-		fmt.Fprintf(p.w, "  %s %-8s %8s  %s\n", report.Symbol(e.Status), p.titles[e.Step], report.Duration(e.Duration), p.rd.Redact(e.Text))
+		fmt.Fprintf(p.w, "  %s %s %8s  %s\n", p.sty.symbol(e.Status), report.Pad(p.titles[e.Step], p.width), report.Duration(e.Duration), p.rd.Redact(e.Text))
 		if e.Status == engine.Fail || e.Status == engine.Warn {
 			fmt.Fprint(p.w, report.DiagnosisText(e.Diagnosis, "      ", p.rd))
 		}
 	case engine.RunEnd:
 		fmt.Fprintln(p.w, strings.Repeat("─", 60))
-		fmt.Fprintln(p.w, p.rd.Redact(e.Text))
+		fmt.Fprintln(p.w, p.sty.paint(sgrBold+verdictColour(e.Result), p.rd.Redact(e.Text)))
 	}
+}
+
+// verdictColour is the colour of a run's verdict.
+func verdictColour(res *engine.Result) string {
+	switch {
+	case res == nil || !res.OK:
+		return sgrRed
+	case warned(res):
+		return sgrYellow
+	}
+	return sgrGreen
 }
 
 // prompt shows what the user must do to go on, on stderr, prominently.

@@ -28,6 +28,9 @@ func TestMain(m *testing.M) {
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
+	if stampedErr == nil && stampedPath != "" {
+		os.RemoveAll(filepath.Dir(stampedPath))
+	}
 	os.Exit(code)
 }
 
@@ -88,8 +91,16 @@ func (p *proc) Stderr() string {
 // (proxies cleared) and stdin (nil: an empty input).
 func start(t *testing.T, stdin io.Reader, env []string, args ...string) *proc {
 	t.Helper()
+	return startWith(t, cliBinary(t), nil, stdin, env, args...)
+}
+
+// startWith is start with another program (bin) and extra open files for
+// it (from fd 3 on).
+func startWith(t *testing.T, bin string, extra []*os.File, stdin io.Reader, env []string, args ...string) *proc {
+	t.Helper()
 	p := &proc{changed: make(chan struct{}, 1), done: make(chan struct{})}
-	p.cmd = exec.Command(cliBinary(t), args...)
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.ExtraFiles = extra
 	p.cmd.Env = append(append(os.Environ(), "HTTPS_PROXY=", "HTTP_PROXY=", "https_proxy=", "http_proxy=", "NO_PROXY=*"), env...)
 	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = stdin, &p.stdout, p
 	if err := p.cmd.Start(); err != nil {

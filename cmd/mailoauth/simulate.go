@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/mailoauth/mailoauth-tester/core/cloud"
 	"github.com/mailoauth/mailoauth-tester/core/simulate"
 )
 
@@ -42,23 +47,86 @@ type simInfo struct {
 	Scenarios     []string `json:"scenarios"`
 }
 
-func runSimulate(ctx context.Context, args []string, st *streams) int {
-	fs := flag.NewFlagSet("mailoauth simulate", flag.ContinueOnError)
-	scenario := fs.String("scenario", "ok", "misconfiguration to simulate (see --list)")
-	dialect := fs.String("dialect", simulate.DialectExchange, "server texts: exchange, or dovecot for a standards-compliant non-Microsoft server")
-	latency := fs.Duration("latency", 0, "emulated network round-trip time, e.g. 50ms")
-	cloudName := fs.String("cloud", "global", "simulate a tenant of this cloud: global, usgov, usgov-dod, china (route its host names to the simulator yourself)")
-	dir := fs.String("dir", "", "folder for ca.pem and the app certificate (default: a temporary folder removed on exit)")
-	jsonOut := fs.Bool("json", false, "print the connection details as one JSON object on the first line")
-	list := fs.Bool("list", false, "list the scenarios and exit")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: mailoauth simulate [flags]\n\nRuns a simulated Microsoft 365 tenant (Entra ID + Exchange IMAP/POP3/SMTP) on 127.0.0.1\nuntil interrupted, and prints what to paste into the tester. Everything in it is fake.\n\nFlags:\n")
-		fs.PrintDefaults()
+// simFlags are simulate's flags.
+type simFlags struct {
+	scenario, dialect, cloud, dir string
+	latency                       time.Duration
+	jsonOut, list                 bool
+}
+
+func (a *app) newSimulate() *cobra.Command {
+	f := &simFlags{}
+	c := &cobra.Command{
+		Use:   "simulate [flags]",
+		Short: "Run a simulated tenant to try the tool offline",
+		Long: `Run a simulated Microsoft 365 tenant (Entra ID, Exchange IMAP/POP3/SMTP and Graph) on 127.0.0.1
+over real TLS until interrupted, and print what to paste into the tester. Each scenario is one real
+misconfiguration, answered with Exchange's and Entra ID's own texts. Everything in it is fake.`,
+		Example: `  mailoauth simulate --list
+  mailoauth simulate --scenario smtp-auth-disabled
+  mailoauth simulate --scenario ok --dir ./sim --json    # connection details as JSON on the first line`,
+		Annotations: map[string]string{"exit-codes": `  0  stopped with Ctrl+C (or --list)
+  2  bad input (an unknown scenario, a folder that cannot be used)`},
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			a.code = a.simulate(c.Context(), f)
+			return nil
+		},
 	}
-	if code, ok := parseFlags(fs, args, st); !ok {
-		return code
+	fs := c.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&f.scenario, "scenario", "ok", "`SCENARIO` to simulate: a misconfiguration (see --list)")
+	fs.StringVar(&f.dialect, "dialect", simulate.DialectExchange, "server texts (`DIALECT`): exchange, or dovecot for a standards-compliant non-Microsoft server")
+	fs.StringVar(&f.cloud, "cloud", "global", "simulate a tenant of this `CLOUD`: global, usgov, usgov-dod, china (route its host names to the simulator yourself)")
+	fs.DurationVar(&f.latency, "latency", 0, "emulated network round-trip time (`DURATION`), e.g. 50ms")
+	inGroup(fs, groupSimulation, "scenario", "dialect", "cloud", "latency")
+	fs.StringVar(&f.dir, "dir", "", "`folder` for ca.pem and the app certificate, created if missing (default: a temporary folder removed on exit)")
+	fs.BoolVar(&f.jsonOut, "json", false, "print the connection details as one JSON object on the first line")
+	fs.BoolVar(&f.list, "list", false, "list the scenarios and exit")
+	inGroup(fs, groupOutput, "dir", "json", "list")
+	var names []string
+	for _, s := range simulate.Scenarios() {
+		names = append(names, s.Name+"\t"+s.Title)
 	}
-	if *list {
+	complete(c, map[string]cobra.CompletionFunc{"scenario": fixed(names...), "dialect": fixed(simulate.DialectExchange, simulate.DialectDovecot),
+		"cloud": fixed(cloud.Names()...), "dir": func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return nil, cobra.ShellCompDirectiveFilterDirs
+		}})
+	return c
+}
+
+// knownScenario reports whether name is a scenario of the simulator.
+func knownScenario(name string) bool {
+	for _, s := range simulate.Scenarios() {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// simDir makes sure the --dir folder exists (creating it and its parents,
+// readable by the user only) and is a folder.
+func simDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s is a file, not a folder", showArg(dir))
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot create the folder %s: %v", showArg(dir), err)
+	}
+	return nil
+}
+
+func (a *app) simulate(ctx context.Context, f *simFlags) int {
+	st := a.st
+	if f.list {
 		for _, s := range simulate.Scenarios() {
 			want := s.WantID
 			if want == "" {
@@ -72,9 +140,17 @@ func runSimulate(ctx context.Context, args []string, st *streams) int {
 		}
 		return exitOK
 	}
-	t, err := simulate.Start(simulate.Options{Scenario: *scenario, Dialect: *dialect, Latency: *latency, Dir: *dir, Cloud: *cloudName})
+	if !knownScenario(f.scenario) {
+		fmt.Fprintf(st.err, "mailoauth: simulate: scenario: unknown scenario %s (mailoauth simulate --list shows them)\n", showArg(f.scenario))
+		return exitUsage
+	}
+	if err := simDir(f.dir); err != nil {
+		fmt.Fprintf(st.err, "mailoauth: simulate: dir: %v\n", err)
+		return exitUsage
+	}
+	t, err := simulate.Start(simulate.Options{Scenario: f.scenario, Dialect: f.dialect, Latency: f.latency, Dir: f.dir, Cloud: f.cloud})
 	if err != nil {
-		fmt.Fprintf(st.err, "mailoauth: simulate: %v (see mailoauth simulate --list)\n", err)
+		fmt.Fprintf(st.err, "mailoauth: %s\n", strings.TrimPrefix(err.Error(), "mailoauth: "))
 		return exitUsage
 	}
 	defer t.Close()
@@ -88,14 +164,14 @@ func runSimulate(ctx context.Context, args []string, st *streams) int {
 	for _, s := range simulate.Scenarios() {
 		info.Scenarios = append(info.Scenarios, s.Name)
 	}
-	if *jsonOut {
+	if f.jsonOut {
 		b, _ := json.Marshal(info)
 		fmt.Fprintln(st.out, string(b))
 	} else {
 		printSimInfo(st, info)
 	}
 	<-ctx.Done()
-	if !*jsonOut {
+	if !f.jsonOut {
 		fmt.Fprintln(st.err, "simulated tenant stopped")
 	}
 	return exitOK

@@ -2,9 +2,18 @@
 
 package main
 
-import "errors"
+import (
+	"errors"
+	"os"
+)
 
 // echoOff is not available here: the hidden prompt is not offered.
 func echoOff(int) (func(), error) {
 	return nil, errors.New("hidden input is not supported on this system")
 }
+
+// enableColour: colours are not offered here.
+func enableColour(*os.File) bool { return false }
+
+// consoleUTF8 is nil: the locale decides.
+func consoleUTF8() func() bool { return nil }

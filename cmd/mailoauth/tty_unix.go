@@ -2,7 +2,11 @@
 
 package main
 
-import "golang.org/x/sys/unix"
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
 
 // echoOff turns the terminal's echo off (line editing and Ctrl+C stay on)
 // and returns the function that puts it back.
@@ -20,3 +24,11 @@ func echoOff(fd int) (restore func(), err error) {
 	}
 	return func() { unix.IoctlSetTermios(fd, ioctlSetTermios, old) }, nil
 }
+
+// enableColour reports whether f takes colour sequences (any Unix
+// terminal does).
+func enableColour(*os.File) bool { return true }
+
+// consoleUTF8 is nil on Unix: the locale says whether the terminal shows
+// UTF-8.
+func consoleUTF8() func() bool { return nil }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/mailoauth/mailoauth-tester/core/engine"
 )
@@ -24,9 +25,10 @@ func Markdown(res *engine.Result, o Options) string {
 			mdText(strings.Join(in.Protocols, ", ")), mdText(in.Mechanism))
 	}
 	fmt.Fprintf(&b, "- Cloud: %s (%s)\n- Run: %s, %s\n\n", mdText(in.Cloud), codeSpan(in.AuthorityHost), res.Started.Format("2006-01-02 15:04:05 MST"), Duration(res.Duration))
-	b.WriteString("| | Step | Time | Result |\n|---|---|---:|---|\n")
-	for _, s := range res.Steps {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", Symbol(s.Status), mdText(rd.Redact(s.Title)), Duration(s.Duration), mdText(rd.Redact(s.Detail)))
+	b.WriteString("| | Step | Start | Time | Result |\n|---|---|---:|---:|---|\n")
+	sp := spans(res, o.Timeline)
+	for i, s := range res.Steps {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", Symbol(s.Status), mdText(rd.Redact(s.Title)), offset(sp[i]), Duration(s.Duration), mdText(rd.Redact(s.Detail)))
 	}
 	for _, s := range res.Steps {
 		d := s.Diagnosis
@@ -47,7 +49,25 @@ func Markdown(res *engine.Result, o Options) string {
 			fmt.Fprintf(&b, "\n<details><summary>Server answer</summary>\n\n%s\n</details>\n", fence(rd.Redact(d.Evidence), ""))
 		}
 	}
+	fmt.Fprintf(&b, "\n---\n%s\n", mdText(contextLine(toolOf(o), contextOf(res, rd))))
 	return b.String()
+}
+
+// offset is a step's start for a table: "+12 ms", or "–" when the run's
+// events were not recorded.
+func offset(s span) string {
+	if !s.Known {
+		return "–"
+	}
+	return plus(s.Start)
+}
+
+// plus is an offset from the run's start: "0" or "+12 ms".
+func plus(d time.Duration) string {
+	if d < 100*time.Microsecond {
+		return "0"
+	}
+	return "+" + Duration(d)
 }
 
 // mdEscaper escapes every character that can start Markdown (or HTML)

@@ -5,6 +5,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
 	"strings"
@@ -31,6 +32,12 @@ type Options struct {
 	// domain, say). The renderings add the run's own tenant, client ID,
 	// mailbox and user.
 	IDs []string
+	// Program names the program in the report's tool section, e.g.
+	// "mailoauth"; "" means DefaultProgram.
+	Program string
+	// Timeline, when the face recorded the run's events in it, places
+	// every step and stage on the time axis (start offsets, waterfall).
+	Timeline *Timeline
 }
 
 // Redactor applies Options to any text.
@@ -107,9 +114,12 @@ func Redact(s string, o Options) string { return NewRedactor(o).Redact(s) }
 // JSONStep is one step in the JSON report. The field names are a public
 // interface (scripts parse them): never rename one.
 type JSONStep struct {
-	Name       string         `json:"name"`
-	Title      string         `json:"title"`
-	Status     string         `json:"status"`
+	Name   string `json:"name"`
+	Title  string `json:"title"`
+	Status string `json:"status"`
+	// StartMS is when the step began, in milliseconds after the run
+	// began; MS how long it took.
+	StartMS    float64        `json:"start_ms"`
 	MS         int64          `json:"ms"`
 	Detail     string         `json:"detail"`
 	Diagnosis  *JSONDiagnosis `json:"diagnosis,omitempty"`
@@ -130,23 +140,29 @@ type JSONDiagnosis struct {
 	Evidence string          `json:"evidence,omitempty"`
 }
 
-// JSONTiming is one timed stage.
+// JSONTiming is one timed stage; StartMS is when it began, in
+// milliseconds after the run began.
 type JSONTiming struct {
-	Name   string  `json:"name"`
-	MS     float64 `json:"ms"`
-	Detail string  `json:"detail,omitempty"`
+	Name    string  `json:"name"`
+	StartMS float64 `json:"start_ms"`
+	MS      float64 `json:"ms"`
+	Detail  string  `json:"detail,omitempty"`
 }
 
-// JSONReport is the whole JSON document.
+// JSONReport is the whole JSON document, described by
+// docs/schema/check-result.v1.json.
 type JSONReport struct {
-	OK         bool         `json:"ok"`
-	Mode       string       `json:"mode"`
-	Cancelled  bool         `json:"cancelled,omitempty"`
-	Verdict    string       `json:"verdict"`
-	Started    time.Time    `json:"started"`
-	DurationMS int64        `json:"duration_ms"`
-	Input      engine.Input `json:"input"`
-	Steps      []JSONStep   `json:"steps"`
+	SchemaVersion string       `json:"schema_version"`
+	Tool          JSONTool     `json:"tool"`
+	OK            bool         `json:"ok"`
+	Mode          string       `json:"mode"`
+	Cancelled     bool         `json:"cancelled,omitempty"`
+	Verdict       string       `json:"verdict"`
+	Started       time.Time    `json:"started"`
+	DurationMS    int64        `json:"duration_ms"`
+	Input         engine.Input `json:"input"`
+	Context       JSONContext  `json:"context"`
+	Steps         []JSONStep   `json:"steps"`
 }
 
 // redactInput passes every field of the input through the redaction.
@@ -166,15 +182,17 @@ func redactInput(in engine.Input, rd *Redactor) engine.Input {
 func BuildJSON(res *engine.Result, o Options) JSONReport {
 	rd := forResult(res, o)
 	in := redactInput(res.Input, rd)
-	rep := JSONReport{OK: res.OK, Mode: res.Mode, Cancelled: res.Cancelled, Verdict: rd.Redact(res.Verdict),
-		Started: res.Started.UTC(), DurationMS: res.Duration.Milliseconds(), Input: in, Steps: []JSONStep{}}
-	for _, s := range res.Steps {
-		js := JSONStep{Name: rd.Redact(s.Name), Title: rd.Redact(s.Title), Status: string(s.Status), MS: s.Duration.Milliseconds(), Detail: rd.Redact(s.Detail)}
+	rep := JSONReport{SchemaVersion: SchemaVersion, Tool: toolOf(o), OK: res.OK, Mode: res.Mode, Cancelled: res.Cancelled, Verdict: rd.Redact(res.Verdict),
+		Started: res.Started.UTC(), DurationMS: res.Duration.Milliseconds(), Input: in, Context: contextOf(res, rd), Steps: []JSONStep{}}
+	sp := spans(res, o.Timeline)
+	for i, s := range res.Steps {
+		js := JSONStep{Name: rd.Redact(s.Name), Title: rd.Redact(s.Title), Status: string(s.Status), StartMS: msOf(sp[i].Start),
+			MS: s.Duration.Milliseconds(), Detail: rd.Redact(s.Detail)}
 		for _, m := range s.Messages {
 			js.Messages = append(js.Messages, rd.Redact(m))
 		}
-		for _, t := range s.Timings {
-			js.Timings = append(js.Timings, JSONTiming{Name: rd.Redact(t.Name), MS: float64(t.Duration.Microseconds()) / 1000, Detail: rd.Redact(t.Detail)})
+		for k, t := range s.Timings {
+			js.Timings = append(js.Timings, JSONTiming{Name: rd.Redact(t.Name), StartMS: msOf(sp[i].Stages[k].Start), MS: msOf(t.Duration), Detail: rd.Redact(t.Detail)})
 		}
 		if o.Transcripts {
 			for _, l := range s.Transcript {
@@ -199,7 +217,19 @@ func BuildJSON(res *engine.Result, o Options) JSONReport {
 	return rep
 }
 
-// JSON renders the result as an indented JSON document.
+// msOf is d in milliseconds, to the microsecond.
+func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// JSON renders the result as an indented JSON document. Characters such
+// as < and & are written as they are (not as \u003c): the document is
+// data for scripts, never embedded in a page.
 func JSON(res *engine.Result, o Options) ([]byte, error) {
-	return json.MarshalIndent(BuildJSON(res, o), "", "  ")
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(BuildJSON(res, o)); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

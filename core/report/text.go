@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/engine"
@@ -100,10 +101,15 @@ func Text(res *engine.Result, o Options) string {
 		fmt.Fprintf(&b, "Tenant %s · client %s · mailbox %s · %s · %s\n", rd.Redact(in.Tenant), rd.Redact(in.ClientID), rd.Redact(in.Mailbox), rd.Redact(in.Flow), rd.Redact(in.Credential))
 	}
 	fmt.Fprintf(&b, "Started %s · took %s\n\n", res.Started.Format("2006-01-02 15:04:05 MST"), Duration(res.Duration))
+	var titles []string
 	for _, s := range res.Steps {
-		fmt.Fprintf(&b, "%s %-8s %8s  %s\n", Symbol(s.Status), rd.Redact(s.Title), Duration(s.Duration), rd.Redact(s.Detail))
+		titles = append(titles, rd.Redact(s.Title))
+	}
+	tw := Width(titles...)
+	for i, s := range res.Steps {
+		fmt.Fprintf(&b, "%s %s %8s  %s\n", Symbol(s.Status), Pad(titles[i], tw), Duration(s.Duration), rd.Redact(s.Detail))
 		for _, m := range s.Messages {
-			fmt.Fprintf(&b, "                     %s\n", rd.Redact(m))
+			fmt.Fprintf(&b, "%s%s\n", strings.Repeat(" ", tw+13), rd.Redact(m))
 		}
 		b.WriteString(DiagnosisText(s.Diagnosis, "    ", rd))
 		if o.Transcripts && len(s.Transcript) > 0 {
@@ -112,5 +118,24 @@ func Text(res *engine.Result, o Options) string {
 			}
 		}
 	}
+	b.WriteString("\n" + contextLine(toolOf(o), contextOf(res, rd)) + "\n")
 	return b.String()
+}
+
+// Width is the widest of the texts in columns (runes), at least 8, so
+// that columns of step titles line up whatever the titles are.
+func Width(texts ...string) int {
+	w := 8
+	for _, t := range texts {
+		w = max(w, utf8.RuneCountInString(t))
+	}
+	return w
+}
+
+// Pad fills s with spaces to width columns.
+func Pad(s string, width int) string {
+	if n := utf8.RuneCountInString(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
 }
