@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mailoauth/mailoauth-tester/core/auth"
+	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/probe"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
@@ -185,7 +186,7 @@ func (r *run) clockFinding() (token.Finding, bool) {
 	if skew.Abs() <= clockSkewLimit {
 		return token.Finding{}, false
 	}
-	return token.Finding{ID: "clock-skew", Message: fmt.Sprintf("this computer's clock is %s %s Entra ID's (server %s, local %s)",
+	return token.Finding{ID: diagnose.ClockSkew, Message: fmt.Sprintf("this computer's clock is %s %s Entra ID's (server %s, local %s)",
 		skew.Abs().Round(time.Second), aheadBehind(skew), server.UTC().Format(time.RFC3339), local.UTC().Format(time.RFC3339))}, true
 }
 
@@ -194,7 +195,7 @@ func (r *run) claims(tok auth.Token) (*token.Claims, []token.Finding) {
 	started := r.begin("claims", "Reading the token's claims")
 	c, err := token.Parse(tok.AccessToken)
 	if err != nil {
-		r.end("claims", started, Warn, "the access token is not a JWT, so its claims cannot be checked: "+err.Error(), r.diag("token-malformed", ""))
+		r.end("claims", started, Warn, "the access token is not a JWT, so its claims cannot be checked: "+err.Error(), r.diag(diagnose.TokenMalformed, ""))
 		return nil, nil
 	}
 	if profile.IsGUID(c.TenantID) {

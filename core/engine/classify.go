@@ -26,7 +26,7 @@ import (
 
 // genericRejection lists the IDs that only say "the server said no" and can
 // be narrowed with the token's claims.
-var genericRejection = map[string]bool{"mailbox-auth-rejected": true, diagnose.Unknown: true}
+var genericRejection = map[string]bool{diagnose.MailboxAuthRejected: true, diagnose.Unknown: true}
 
 // mailDiagnosis explains a failed mail probe by what the server really
 // said (its typed reply: SMTP code and enhanced code, IMAP response code,
@@ -59,7 +59,7 @@ func (r *run) mailDiagnosis(step string, err error, out *tokenOutcome) (*diagnos
 		d.Evidence = cmd.Reply
 		return d, fmt.Sprintf("signed in, but %s failed: %s", cmd.Command, cmd.Reply)
 	case errors.As(err, &mech):
-		d := r.diag("auth-mechanism-unsupported", step)
+		d := r.diag(diagnose.AuthMechanismUnsupported, step)
 		d.Evidence = err.Error()
 		return d, fmt.Sprintf("the server does not offer %s (it offers %s)", mech.Mech, strings.Join(mech.Offered, ", "))
 	case errors.As(err, &ne):
@@ -104,7 +104,7 @@ func (r *run) narrow(step string, base *diagnose.Diagnosis, out *tokenOutcome) *
 			continue
 		}
 		switch f.ID {
-		case "token-audience-wrong", "admin-consent-required", "token-permission-missing", "access-token-expired", "app-not-found", "tenant-not-found":
+		case diagnose.TokenAudienceWrong, diagnose.AdminConsentRequired, diagnose.TokenPermissionMissing, diagnose.AccessTokenExpired, diagnose.AppNotFound, diagnose.TenantNotFound:
 			d := r.diag(f.ID, step)
 			d.Cause = f.Message + ". " + d.Cause
 			return d
@@ -112,7 +112,7 @@ func (r *run) narrow(step string, base *diagnose.Diagnosis, out *tokenOutcome) *
 	}
 	if out.claims != nil && out.claims.AppOnly() {
 		// The token is right; what is left is on the Exchange side.
-		return r.diag("exchange-service-principal-missing", step)
+		return r.diag(diagnose.ExchangeServicePrincipalMissing, step)
 	}
 	return base
 }
@@ -169,11 +169,11 @@ func (r *run) graphDiagnosis(err error, c *token.Claims) (*diagnose.Diagnosis, s
 	d := r.classify(ev, "graph")
 	switch {
 	case ge.Status == http.StatusTooManyRequests:
-		d = r.diag("throttled", "graph")
-	case ge.Status == http.StatusForbidden && d.ID == "graph-permission-denied" && c != nil && c.AppOnly() && hasAny(c.Roles, graphReadRoles):
-		d = r.diag("graph-access-policy", "graph")
-	case ge.Status == http.StatusUnauthorized && d.ID != "cae-challenge" && c != nil && !strings.Contains(strings.ToLower(c.Audience), "graph") && c.Audience != token.GraphAppID:
-		d = r.diag("token-audience-wrong", "graph")
+		d = r.diag(diagnose.Throttled, "graph")
+	case ge.Status == http.StatusForbidden && d.ID == diagnose.GraphPermissionDenied && c != nil && c.AppOnly() && hasAny(c.Roles, graphReadRoles):
+		d = r.diag(diagnose.GraphAccessPolicy, "graph")
+	case ge.Status == http.StatusUnauthorized && d.ID != diagnose.CAEChallenge && c != nil && !strings.Contains(strings.ToLower(c.Audience), "graph") && c.Audience != token.GraphAppID:
+		d = r.diag(diagnose.TokenAudienceWrong, "graph")
 	}
 	d.Evidence = ge.Body
 	return d, text
@@ -220,42 +220,42 @@ func (r *run) netDiagnosis(stage probe.Stage, addr string, err error, protocol s
 	id, text := "", ""
 	switch {
 	case errors.As(err, &dnsErr):
-		id, text = "network-unreachable", fmt.Sprintf("cannot resolve %s: %s", dnsErr.Name, dnsErr.Err)
+		id, text = diagnose.NetworkUnreachable, fmt.Sprintf("cannot resolve %s: %s", dnsErr.Name, dnsErr.Err)
 	case errors.As(err, &hostErr):
-		id, text = "tls-interception", fmt.Sprintf("the certificate of %s is for another host (%s)", addr, certNames(hostErr.Certificate))
+		id, text = diagnose.TLSInterception, fmt.Sprintf("the certificate of %s is for another host (%s)", addr, certNames(hostErr.Certificate))
 	case errors.As(err, &unknown):
-		id, text = "tls-interception", fmt.Sprintf("the certificate of %s is not trusted: issued by %q, which is not a trusted root on this computer", addr, issuer(unknown.Cert))
+		id, text = diagnose.TLSInterception, fmt.Sprintf("the certificate of %s is not trusted: issued by %q, which is not a trusted root on this computer", addr, issuer(unknown.Cert))
 	case errors.As(err, &verify):
 		var iss string
 		if len(verify.UnverifiedCertificates) > 0 {
 			iss = issuer(verify.UnverifiedCertificates[0])
 		}
-		id, text = "tls-interception", fmt.Sprintf("the certificate of %s is not trusted (issued by %q): %v", addr, iss, verify.Err)
+		id, text = diagnose.TLSInterception, fmt.Sprintf("the certificate of %s is not trusted (issued by %q): %v", addr, iss, verify.Err)
 	case errors.As(err, &invalid):
-		id, text = "tls-interception", fmt.Sprintf("the certificate of %s is not valid: %v", addr, invalid)
+		id, text = diagnose.TLSInterception, fmt.Sprintf("the certificate of %s is not valid: %v", addr, invalid)
 	case errors.As(err, &record):
-		id, text = "wrong-port", fmt.Sprintf("%s did not answer with TLS — it speaks plain text (wrong port, or STARTTLS expected)", addr)
+		id, text = diagnose.WrongPort, fmt.Sprintf("%s did not answer with TLS — it speaks plain text (wrong port, or STARTTLS expected)", addr)
 	case errors.As(err, &alertErr) && strings.Contains(err.Error(), "version"), strings.Contains(err.Error(), "protocol version"):
-		id, text = "tls-version", fmt.Sprintf("%s refused the TLS version or ciphers: %v", addr, err)
+		id, text = diagnose.TLSVersion, fmt.Sprintf("%s refused the TLS version or ciphers: %v", addr, err)
 	case strings.Contains(err.Error(), "does not offer STARTTLS"):
-		id, text = "wrong-port", fmt.Sprintf("%s does not offer STARTTLS (wrong port, or implicit TLS expected)", addr)
+		id, text = diagnose.WrongPort, fmt.Sprintf("%s does not offer STARTTLS (wrong port, or implicit TLS expected)", addr)
 	case timeout && (stage == probe.StageTLS || stage == probe.StageGreeting):
-		id, text = "wrong-port", fmt.Sprintf("%s accepted the connection but sent no %s in time (wrong port, or TLS/STARTTLS confusion)", addr, stageNoun(stage))
+		id, text = diagnose.WrongPort, fmt.Sprintf("%s accepted the connection but sent no %s in time (wrong port, or TLS/STARTTLS confusion)", addr, stageNoun(stage))
 	case stage == probe.StageGreeting && (errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)):
-		id, text = "wrong-port", fmt.Sprintf("%s closed the connection before greeting", addr)
+		id, text = diagnose.WrongPort, fmt.Sprintf("%s closed the connection before greeting", addr)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		id, text = "network-unreachable", fmt.Sprintf("%s refused the connection (nothing listens there, or a firewall rejects it)", addr)
+		id, text = diagnose.NetworkUnreachable, fmt.Sprintf("%s refused the connection (nothing listens there, or a firewall rejects it)", addr)
 	case errors.Is(err, syscall.ECONNRESET):
-		id, text = "network-unreachable", fmt.Sprintf("the connection to %s was reset (a firewall or proxy may block it)", addr)
+		id, text = diagnose.NetworkUnreachable, fmt.Sprintf("the connection to %s was reset (a firewall or proxy may block it)", addr)
 	case timeout:
-		id, text = "network-unreachable", fmt.Sprintf("%s did not answer in time (%s)", addr, stageNoun(stage))
+		id, text = diagnose.NetworkUnreachable, fmt.Sprintf("%s did not answer in time (%s)", addr, stageNoun(stage))
 	case stage == probe.StageDNS || stage == probe.StageTCP:
-		id, text = "network-unreachable", fmt.Sprintf("cannot connect to %s: %v", addr, innerMost(err))
+		id, text = diagnose.NetworkUnreachable, fmt.Sprintf("cannot connect to %s: %v", addr, innerMost(err))
 	}
 	if id == "" {
 		var oe *net.OpError
 		if errors.As(err, &oe) && oe.Op == "dial" {
-			id, text = "network-unreachable", fmt.Sprintf("cannot connect to %s: %v", addr, innerMost(err))
+			id, text = diagnose.NetworkUnreachable, fmt.Sprintf("cannot connect to %s: %v", addr, innerMost(err))
 		}
 	}
 	if id == "" {

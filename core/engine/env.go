@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/probe"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 )
@@ -92,7 +93,7 @@ func (r *run) clock(date string, local time.Time) {
 	skew := local.Sub(server)
 	text := fmt.Sprintf("this computer's clock is %s %s the server's", skew.Abs().Round(time.Second), aheadBehind(skew))
 	if skew.Abs() > clockSkewLimit {
-		r.end("clock", started, Warn, text+" — more than Entra ID's 5-minute tolerance", r.diag("clock-skew", ""))
+		r.end("clock", started, Warn, text+" — more than Entra ID's 5-minute tolerance", r.diag(diagnose.ClockSkew, ""))
 		return
 	}
 	if skew.Abs() < 2*time.Second {
@@ -162,7 +163,7 @@ func (r *run) reachGraph(ctx context.Context) {
 // session looked intercepted.
 func (r *run) endReached(step string, started time.Time, text string) {
 	if f := r.tlsFinding(step); f != "" {
-		d := r.diag("tls-interception", step)
+		d := r.diag(diagnose.TLSInterception, step)
 		d.Cause = "Reachable, but " + f + ". " + d.Cause
 		d.Evidence = f
 		r.end(step, started, Warn, "reachable, but "+f, d)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mailoauth/mailoauth-tester/core/auth"
+	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/probe"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
 	"github.com/mailoauth/mailoauth-tester/core/token"
@@ -126,7 +127,7 @@ func (r *run) graphToken(ctx context.Context, flow auth.Flow, flowErr error, sil
 	detail := fmt.Sprintf("access token %s, expires %s", secret.Mask(tok.AccessToken), tok.ExpiresOn.Local().Format("15:04:05"))
 	c, err := token.Parse(tok.AccessToken)
 	if err != nil {
-		r.end("graph-token", started, Warn, detail+"; not a JWT, claims not checked", r.diag("token-malformed", "graph"))
+		r.end("graph-token", started, Warn, detail+"; not a JWT, claims not checked", r.diag(diagnose.TokenMalformed, "graph"))
 		return tok.AccessToken, nil, true
 	}
 	r.log("graph-token", Info, "aud   "+c.Audience, "")
@@ -149,7 +150,7 @@ func (r *run) graphToken(ctx context.Context, flow auth.Flow, flowErr error, sil
 			r.log("graph-token", Warns, p, "")
 			r.addMessage("graph-token", p)
 		}
-		r.end("graph-token", started, Warn, detail+" — "+problems[0], r.diag("graph-permission-denied", "graph"))
+		r.end("graph-token", started, Warn, detail+" — "+problems[0], r.diag(diagnose.GraphPermissionDenied, "graph"))
 		return tok.AccessToken, &c, true
 	}
 	r.end("graph-token", started, OK, detail+" · "+strings.Join(have, " "), nil)

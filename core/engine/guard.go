@@ -201,11 +201,11 @@ func (r *run) guardDiagnosis(err error, protocol string) (d *diagnose.Diagnosis,
 	var le *probe.LimitError
 	switch {
 	case errors.As(err, &re):
-		d, text = r.diag("redirect-refused", protocol), "refused "+re.What+": credentials go only to the hosts you named, over https"
+		d, text = r.diag(diagnose.RedirectRefused, protocol), "refused "+re.What+": credentials go only to the hosts you named, over https"
 	case errors.As(err, &be):
-		d, text = r.diag("response-too-large", protocol), be.Error()[len("engine: "):]
+		d, text = r.diag(diagnose.ResponseTooLarge, protocol), be.Error()[len("engine: "):]
 	case errors.As(err, &le):
-		d, text = r.diag("response-too-large", protocol), le.Error()[len("probe: "):]
+		d, text = r.diag(diagnose.ResponseTooLarge, protocol), le.Error()[len("probe: "):]
 	default:
 		return nil, "", false
 	}

@@ -28,7 +28,7 @@ func (r *run) refresh(ctx context.Context, flow auth.Flow, tok auth.Token, signe
 		life = fmt.Sprintf("access tokens live %d min", int(c.Expires.Sub(c.IssuedAt).Round(time.Minute).Minutes()))
 	}
 	if !tok.RefreshToken {
-		d := r.diag("consent-required", "")
+		d := r.diag(diagnose.ConsentRequired, "")
 		d.Cause = "No refresh token was issued, so the product can renew nothing and the user must sign in again when the access token expires (" + life + "). The offline_access permission is missing from the app's API permissions or was not consented. " + d.Cause
 		r.end("refresh", started, Warn, "no refresh token was issued ("+life+"): offline_access is not granted", d)
 		return
@@ -96,7 +96,7 @@ func (r *run) flowDiagnosis(err error) *diagnose.Diagnosis {
 		return d
 	}
 	if r.j.p.Flow == profile.Password && r.realmType() == "Federated" {
-		d := r.diag("federated-password-grant", "")
+		d := r.diag(diagnose.FederatedPasswordGrant, "")
 		d.Evidence = err.Error()
 		return d
 	}

@@ -79,7 +79,7 @@ func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
 			// A step that did not end itself by the deadline: the run
 			// does not wait for it.
 			s.Status, s.Detail = Fail, "did not finish within the run's time limit ("+j.p.Timeout.String()+")"
-			s.Diagnosis = r.diagLocked("network-unreachable", protocolOf(s.Name))
+			s.Diagnosis = r.diagLocked(diagnose.NetworkUnreachable, protocolOf(s.Name))
 			ended = append(ended, s)
 		case s.Status == Waiting || s.Status == Running:
 			s.Status, s.Detail = Skipped, "not finished: "+reasonText(ctx)

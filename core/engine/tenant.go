@@ -74,7 +74,7 @@ func (r *run) tenant(ctx context.Context) {
 			detail += "; " + realm.describe()
 		}
 		if realm.Type == "Federated" && r.j.p.Flow == profile.Password {
-			d := r.diag("federated-password-grant", "")
+			d := r.diag(diagnose.FederatedPasswordGrant, "")
 			r.end("tenant", started, Warn, detail+" — username+password sign-in does not work for federated domains", d)
 			return
 		}
@@ -83,7 +83,7 @@ func (r *run) tenant(ctx context.Context) {
 			if c, ok := cloud.ByInstance(info.Instance); ok {
 				home = c.Title
 			}
-			d := r.diag("wrong-cloud", "")
+			d := r.diag(diagnose.WrongCloud, "")
 			d.Cause = fmt.Sprintf("The tenant belongs to %s, but the test uses %s. ", home, r.j.cloud.Title) + d.Cause
 			r.end("tenant", started, Warn, fmt.Sprintf("%s — the tenant is in %s, not %s", detail, home, r.j.cloud.Title), d)
 			return

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 )
 
 // ExchangeAppID is the application ID of Office 365 Exchange Online, which
@@ -72,23 +74,23 @@ func Check(c Claims, w Want) []Finding {
 		if strings.Contains(strings.ToLower(c.Audience), "graph") || c.Audience == GraphAppID {
 			what = "Microsoft Graph"
 		}
-		fs = append(fs, Finding{ID: "token-audience-wrong",
+		fs = append(fs, Finding{ID: diagnose.TokenAudienceWrong,
 			Message: fmt.Sprintf("token is for %s (aud %q), not Exchange Online (%s)", what, c.Audience, w.Resource)})
 	}
 	if w.TenantID != "" && c.TenantID != "" && !strings.EqualFold(c.TenantID, w.TenantID) {
-		fs = append(fs, Finding{ID: "tenant-not-found",
+		fs = append(fs, Finding{ID: diagnose.TenantNotFound,
 			Message: fmt.Sprintf("token was issued by tenant %s, not %s", c.TenantID, w.TenantID)})
 	}
 	if w.ClientID != "" && c.Client() != "" && !strings.EqualFold(c.Client(), w.ClientID) {
-		fs = append(fs, Finding{ID: "app-not-found",
+		fs = append(fs, Finding{ID: diagnose.AppNotFound,
 			Message: fmt.Sprintf("token was issued to app %s, not %s", c.Client(), w.ClientID)})
 	}
 	if !c.Expires.IsZero() && !w.Now.Before(c.Expires) {
-		fs = append(fs, Finding{ID: "access-token-expired",
+		fs = append(fs, Finding{ID: diagnose.AccessTokenExpired,
 			Message: fmt.Sprintf("token expired at %s", c.Expires.Format(time.RFC3339))})
 	}
 	if !c.NotBefore.IsZero() && w.Now.Add(5*time.Minute).Before(c.NotBefore) {
-		fs = append(fs, Finding{ID: "clock-skew",
+		fs = append(fs, Finding{ID: diagnose.ClockSkew,
 			Message: fmt.Sprintf("token is not valid before %s; this computer's clock may be behind", c.NotBefore.Format(time.RFC3339))})
 	}
 	appOnly := c.AppOnly()
@@ -102,7 +104,7 @@ func Check(c Claims, w Want) []Finding {
 				need = append(need, r)
 			}
 		}
-		fs = append(fs, Finding{ID: "admin-consent-required",
+		fs = append(fs, Finding{ID: diagnose.AdminConsentRequired,
 			Message: fmt.Sprintf("the app-only token has no roles at all: no application permission of Office 365 Exchange Online has been admin-consented (needed: %s), or the permissions were added as Delegated", strings.Join(need, ", "))})
 		return fs
 	}
@@ -120,7 +122,7 @@ func Check(c Claims, w Want) []Finding {
 		if len(have) == 0 {
 			msg += " (the token has no scopes)"
 		}
-		fs = append(fs, Finding{Protocol: p, ID: "token-permission-missing", Message: msg})
+		fs = append(fs, Finding{Protocol: p, ID: diagnose.TokenPermissionMissing, Message: msg})
 	}
 	return fs
 }
