@@ -15,7 +15,9 @@ import (
 // no wording the knowledge base recognises. Codes lists the codes found;
 // Evidence is left empty for the caller, who knows what may be shown.
 func Classify(ev Evidence, f Facts) Diagnosis {
-	if normProtocol(f.Protocol) == "" {
+	if s, ok := specOf(f.Protocol); ok {
+		f.Protocol = string(s.Name)
+	} else {
 		f.Protocol = protocolOf(ev)
 	}
 	low := normalize(ev.Text + "\n" + ev.Challenge)

@@ -62,3 +62,17 @@ type Facts struct {
 type ID = string
 
 //go:generate go run ./internal/genids
+
+// Map returns a copy of d with line applied to its one-line texts (title,
+// cause, each fix step) and text to its multi-line ones (evidence,
+// script): one place where every face and report passes a diagnosis
+// through its scrubbing.
+func (d Diagnosis) Map(line, text func(string) string) Diagnosis {
+	d.Title, d.Cause = line(d.Title), line(d.Cause)
+	d.Evidence, d.Script = text(d.Evidence), text(d.Script)
+	d.Fix = append([]string(nil), d.Fix...)
+	for i, f := range d.Fix {
+		d.Fix[i] = line(f)
+	}
+	return d
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailoauth/mailoauth-tester/core/cloud"
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
 )
 
@@ -127,7 +128,11 @@ const zeroGUID = "00000000-0000-0000-0000-000000000000"
 
 // Validate checks a normalized profile without touching the network (it
 // only stats local files). Errors stop the run; warnings do not.
-func Validate(p Profile) Problems {
+func Validate(p Profile) Problems { return ValidateWith(p, protocol.Default()) }
+
+// ValidateWith is Validate for a run that knows the protocols of table
+// (the default table plus, say, a test's own protocol).
+func ValidateWith(p Profile, table protocol.Table) Problems {
 	var ps Problems
 	add := func(field string, sev Severity, diag, msg, fix string) {
 		ps = append(ps, Problem{Field: field, Severity: sev, Message: msg, Fix: fix, DiagnosisID: diag})
@@ -140,7 +145,7 @@ func Validate(p Profile) Problems {
 	validateMailbox(p, add)
 	validateSecretChars(p, add)
 	validateFlowFields(p, add)
-	validateChoices(p, add)
+	validateChoices(p, table, add)
 	validateEndpoints(p, add)
 	if p.Timeout < 0 {
 		add(FieldTimeout, Error, "", fmt.Sprintf("timeout %s is negative", p.Timeout), "use a positive duration such as 20s or 1m")
@@ -294,7 +299,7 @@ func addressProblem(v string) (msg, fix string) {
 	return "", ""
 }
 
-func validateChoices(p Profile, add addFunc) {
+func validateChoices(p Profile, table protocol.Table, add addFunc) {
 	known := false
 	var names []string
 	for _, f := range AllFlows {
@@ -304,17 +309,20 @@ func validateChoices(p Profile, add addFunc) {
 	if !known {
 		add(FieldFlow, Error, "", fmt.Sprintf("flow %q is not supported", p.Flow), "use one of "+strings.Join(names, ", "))
 	}
-	if p.Flow == AppPassword && p.Has(Graph) {
-		add(FieldProtocols, Error, "", "Microsoft Graph has no password login", "drop graph, or choose an OAuth flow")
+	var choices []string
+	for _, n := range table.Names() {
+		choices = append(choices, string(n))
 	}
 	if len(p.Protocols) == 0 {
-		add(FieldProtocols, Error, "", "no protocol selected", "choose at least one of imap, pop, smtp, graph")
+		add(FieldProtocols, Error, "", "no protocol selected", "choose at least one of "+strings.Join(choices, ", "))
 	}
 	for _, pr := range p.Protocols {
-		switch pr {
-		case IMAP, POP, SMTP, Graph:
-		default:
-			add(FieldProtocols, Error, "", fmt.Sprintf("unknown protocol %q", pr), "choose from imap, pop, smtp, graph")
+		spec, ok := table.Lookup(pr)
+		switch {
+		case !ok:
+			add(FieldProtocols, Error, "", fmt.Sprintf("unknown protocol %q", pr), "choose from "+strings.Join(choices, ", "))
+		case known && !p.Flow.UsesOAuth() && !spec.Basic():
+			add(FieldProtocols, Error, "", spec.Noun+" has no password login", "drop "+string(spec.Name)+", or choose an OAuth flow")
 		}
 	}
 	switch p.Mechanism {
