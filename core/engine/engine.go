@@ -74,6 +74,8 @@ type Job struct {
 	hosts    map[protocol.Name]string // every protocol's endpoint: host:port, or an https URL
 	provider cloud.Provider
 	warning  profile.Problems
+	// inspect, when set (by tests), sees the run's state after it ended.
+	inspect func(*run)
 }
 
 // Prepare normalises and validates p, loads the certificate and the CA

@@ -59,6 +59,7 @@ type stepState struct {
 	// TestPlanInputs).
 	reads      map[StepName]bool
 	undeclared []StepName
+	ran        bool // its run function was called
 }
 
 // Run executes the job and returns its result. emit (may be nil) receives
@@ -88,7 +89,11 @@ func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
 		r.flow, r.flowErr = r.newFlow()
 	}
 	r.steer(ctx)
-	return r.finish(ctx)
+	res := r.finish(ctx)
+	if j.inspect != nil {
+		j.inspect(r)
+	}
+	return res
 }
 
 // stepGrace is how long the run waits, once its time is up or it is
@@ -175,6 +180,7 @@ func (r *run) do(ctx context.Context, st *stepState) {
 		rctx, cancel = context.WithTimeout(ctx, d.timeout)
 	}
 	defer cancel()
+	st.ran = true
 	r.end(ctx, st, d.run(rctx, s))
 }
 

@@ -110,6 +110,8 @@ type JSONStep struct {
 	Name       string         `json:"name"`
 	Title      string         `json:"title"`
 	Status     string         `json:"status"`
+	StartMS    int64          `json:"start_ms"` // when the step began, from the run's start
+	WaitedMS   int64          `json:"waited_ms,omitempty"`
 	MS         int64          `json:"ms"`
 	Detail     string         `json:"detail"`
 	Diagnosis  *JSONDiagnosis `json:"diagnosis,omitempty"`
@@ -132,9 +134,10 @@ type JSONDiagnosis struct {
 
 // JSONTiming is one timed stage.
 type JSONTiming struct {
-	Name   string  `json:"name"`
-	MS     float64 `json:"ms"`
-	Detail string  `json:"detail,omitempty"`
+	Name    string  `json:"name"`
+	StartMS float64 `json:"start_ms"` // when the stage began, from the run's start
+	MS      float64 `json:"ms"`
+	Detail  string  `json:"detail,omitempty"`
 }
 
 // JSONReport is the whole JSON document.
@@ -169,12 +172,14 @@ func BuildJSON(res *engine.Result, o Options) JSONReport {
 	rep := JSONReport{OK: res.OK, Mode: res.Mode, Cancelled: res.Cancelled, Verdict: rd.Redact(res.Verdict),
 		Started: res.Started.UTC(), DurationMS: res.Duration.Milliseconds(), Input: in, Steps: []JSONStep{}}
 	for _, s := range res.Steps {
-		js := JSONStep{Name: rd.Redact(s.Name), Title: rd.Redact(s.Title), Status: string(s.Status), MS: s.Duration.Milliseconds(), Detail: rd.Redact(s.Detail)}
+		js := JSONStep{Name: rd.Redact(s.Name), Title: rd.Redact(s.Title), Status: string(s.Status), StartMS: s.Start.Milliseconds(),
+			WaitedMS: s.Waited.Milliseconds(), MS: s.Duration.Milliseconds(), Detail: rd.Redact(s.Detail)}
 		for _, m := range s.Messages {
 			js.Messages = append(js.Messages, rd.Redact(m))
 		}
 		for _, t := range s.Timings {
-			js.Timings = append(js.Timings, JSONTiming{Name: rd.Redact(t.Name), MS: float64(t.Duration.Microseconds()) / 1000, Detail: rd.Redact(t.Detail)})
+			js.Timings = append(js.Timings, JSONTiming{Name: rd.Redact(t.Name), StartMS: float64(t.Start.Microseconds()) / 1000,
+				MS: float64(t.Duration.Microseconds()) / 1000, Detail: rd.Redact(t.Detail)})
 		}
 		if o.Transcripts {
 			for _, l := range s.Transcript {
