@@ -66,7 +66,11 @@ func (r *run) mailDiagnosis(step protocol.Name, err error, claims claimsFunc) (*
 	case errors.As(err, &ne):
 		return r.netDiagnosis(ne.Stage, ne.Addr, ne.Err, step)
 	}
-	if d, text := r.netDiagnosis("", hostOf(r.j.hosts[step]), err, step); d != nil {
+	addr := r.j.hosts[step]
+	if strings.Contains(addr, "://") {
+		addr = hostKey(addr) // a web service's URL: name its host
+	}
+	if d, text := r.netDiagnosis("", addr, err, step); d != nil {
 		return d, text
 	}
 	d := r.recognize(err.Error(), step)

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -167,7 +166,7 @@ func (j *Job) reachStep(p protocol.Spec) *stepDef {
 			return s.r.protocolFailure(ctx, s, err, "")
 		}
 		if st, ok := pr.(interface{ Status() int }); ok {
-			return s.reached(fmt.Sprintf("%s reachable over verified TLS (HTTP %d without a token, as expected)", hostOf(addr), st.Status()))
+			return s.reached(fmt.Sprintf("%s reachable over verified TLS (HTTP %d without a token, as expected)", hostKey(addr), st.Status()))
 		}
 		if !pr.Offers(probe.XOAUTH2) {
 			dg, text := s.r.mailDiagnosis(p.Name, &probe.MechanismError{Protocol: string(p.Name), Mech: probe.XOAUTH2}, nil)
@@ -176,14 +175,6 @@ func (j *Job) reachStep(p protocol.Spec) *stepDef {
 		return s.reached(fmt.Sprintf("%s reachable over verified TLS; offers XOAUTH2", addr))
 	}
 	return d
-}
-
-// hostOf is the host[:port] of an https URL (or the text itself).
-func hostOf(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.Host != "" {
-		return u.Host
-	}
-	return raw
 }
 
 // reached ends a reachability step: OK, or a warning when the TLS session

@@ -52,3 +52,20 @@ func (ex *exchange) sendErrorChallenge(c *conn, prompt, mech string) error {
 	_, err := c.readLine()
 	return err
 }
+
+// authorize applies the directory's decision for a token presented over
+// proto the way the dialect does: Dovecot refuses a login to a mailbox
+// whose protocol is off (Exchange lets it in, "not connected") and sends
+// an error challenge (prompt "+" or "334") before refusing.
+func (ex *exchange) authorize(c *conn, proto, prompt, mech string, creds bearerCreds) (decision, error) {
+	d := ex.dir.checkAccess(proto, creds.user, creds.token)
+	if ex.dovecot && d.notConnected {
+		d.ok = false
+	}
+	if !d.ok && ex.dovecot {
+		if err := ex.sendErrorChallenge(c, prompt, mech); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}

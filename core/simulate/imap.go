@@ -290,16 +290,11 @@ func (s *imapSession) cmdAuthenticate(cmd imapCommand) error {
 
 // finishAuth applies the access decision for creds.
 func (s *imapSession) finishAuth(cmd imapCommand, mech string, creds bearerCreds) error {
-	d := s.ex.dir.checkAccess(ProtoIMAP, creds.user, creds.token)
-	if s.ex.dovecot && d.notConnected {
-		d.ok = false
+	d, err := s.ex.authorize(s.c, ProtoIMAP, "+", mech, creds)
+	if err != nil {
+		return err
 	}
 	if !d.ok {
-		if s.ex.dovecot {
-			if err := s.ex.sendErrorChallenge(s.c, "+", mech); err != nil {
-				return err
-			}
-		}
 		return s.reply(cmd.tag, s.x.authFailed, "")
 	}
 	s.state, s.user, s.notConnected = imapAuth, d.mailbox, d.notConnected

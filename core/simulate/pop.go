@@ -203,16 +203,11 @@ func (s *popSession) cmdAuth(arg string) error {
 
 // finishAuth applies the access decision and loads the maildrop.
 func (s *popSession) finishAuth(mech string, creds bearerCreds) error {
-	d := s.ex.dir.checkAccess(ProtoPOP, creds.user, creds.token)
-	if s.ex.dovecot && d.notConnected {
-		d.ok = false
+	d, err := s.ex.authorize(s.c, ProtoPOP, "+", mech, creds)
+	if err != nil {
+		return err
 	}
 	if !d.ok {
-		if s.ex.dovecot {
-			if err := s.ex.sendErrorChallenge(s.c, "+", mech); err != nil {
-				return err
-			}
-		}
 		return s.c.send(s.x.authFailed)
 	}
 	s.authed, s.user, s.notConnected = true, d.mailbox, d.notConnected

@@ -218,17 +218,14 @@ func (s *smtpSession) authFailedText() string {
 
 // finishAuth applies the access decision.
 func (s *smtpSession) finishAuth(mech string, creds bearerCreds) error {
-	d := s.ex.dir.checkAccess(ProtoSMTP, creds.user, creds.token)
-	if d.smtpDisabled != "" && !s.dovecot {
+	d, err := s.ex.authorize(s.c, ProtoSMTP, "334", mech, creds)
+	switch {
+	case err != nil:
+		return err
+	case d.smtpDisabled != "" && !s.dovecot:
 		return s.c.send("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the " +
 			d.smtpDisabled + ". Visit https://aka.ms/smtp_auth_disabled for more information. " + s.diag())
-	}
-	if !d.ok {
-		if s.dovecot {
-			if err := s.ex.sendErrorChallenge(s.c, "334", mech); err != nil {
-				return err
-			}
-		}
+	case !d.ok:
 		return s.c.send(s.authFailedText())
 	}
 	s.user, s.principal = d.mailbox, d.principal
