@@ -137,7 +137,7 @@ func ValidateWith(p Profile, table protocol.Table) Problems {
 	add := func(field string, sev Severity, diag, msg, fix string) {
 		ps = append(ps, Problem{Field: field, Severity: sev, Message: msg, Fix: fix, DiagnosisID: diag})
 	}
-	if p.Flow.UsesOAuth() {
+	if spec, _ := LookupFlow(p.Flow); spec.Uses(FieldTenant) {
 		validateTenant(p, add)
 		validateClientID(p, add)
 	}
@@ -227,14 +227,12 @@ func validateClientID(p Profile, add addFunc) {
 }
 
 func validateCredential(p Profile, add addFunc) {
-	switch p.Flow {
-	case ClientCredentials, AuthCode:
-	case Interactive, DeviceCode:
-		if p.ClientSecret != "" || p.CertFile != "" {
+	if spec, _ := LookupFlow(p.Flow); !spec.Uses(FieldSecret) {
+		// A flow that waits for a person in the browser is a public
+		// client: a secret given for it is a sign of the wrong flow.
+		if spec.PersonWaits && (p.ClientSecret != "" || p.CertFile != "") {
 			add(FieldSecret, Warning, "", p.Flow.Title()+" is a public-client flow: the client secret or certificate is not used", "clear it, or choose Authorization code with web redirect if the product uses the secret")
 		}
-		return
-	default:
 		return
 	}
 	s := p.ClientSecret
