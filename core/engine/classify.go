@@ -168,7 +168,7 @@ func (r *run) graphDiagnosis(ge *probe.GraphError, c *token.Claims) (*diagnose.D
 
 // tokenErrorText is the one-line detail of a failed token request: the
 // first line of Entra's error_description, or the network error.
-func tokenErrorText(err error, ctx context.Context) string {
+func tokenErrorText(err error) string {
 	var te *auth.TokenError
 	if errors.As(err, &te) {
 		var body struct {
@@ -181,9 +181,6 @@ func tokenErrorText(err error, ctx context.Context) string {
 			return fmt.Sprintf("Entra ID refused (HTTP %d, %s): %s", te.Status, body.Error, strings.TrimSpace(first))
 		}
 		return fmt.Sprintf("Entra ID refused (HTTP %d): %s", te.Status, truncate(te.Body, 300))
-	}
-	if ctx.Err() == context.Canceled {
-		return "cancelled"
 	}
 	return shortNetError(err)
 }

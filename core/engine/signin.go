@@ -232,13 +232,13 @@ func (r *run) signInFailure(ctx context.Context, s *stepRun, err error) outcome 
 		text := strings.TrimSpace(ae.Code + " " + ae.Description)
 		d := r.recognize(text, "")
 		d.Evidence = text
-		return failed(tokenErrorText(err, ctx), d)
+		return failed(tokenErrorText(err), d)
 	case federated:
 		d := r.diag(diagnose.FederatedPasswordGrant, "")
 		d.Evidence = err.Error()
-		return failed(tokenErrorText(err, ctx), d)
+		return failed(tokenErrorText(err), d)
 	}
-	return failed(tokenErrorText(err, ctx), r.tokenDiagnosis(err))
+	return failed(tokenErrorText(err), r.tokenDiagnosis(err))
 }
 
 // plainAddress is an address with nothing in it that could break out of a
@@ -376,7 +376,7 @@ func (j *Job) runGraphToken(ctx context.Context, s *stepRun) outcome {
 		if d, text, ok := s.r.guardDiagnosis(err, protocol.Graph); ok {
 			return failed(text, d)
 		}
-		return failed(tokenErrorText(err, ctx), s.r.tokenDiagnosis(err))
+		return failed(tokenErrorText(err), s.r.tokenDiagnosis(err))
 	}
 	j.scrub.Add(tok.AccessToken)
 	detail := fmt.Sprintf("access token %s, expires %s", secret.Mask(tok.AccessToken), tok.ExpiresOn.Local().Format("15:04:05"))
@@ -448,7 +448,7 @@ func (j *Job) runRefresh(ctx context.Context, s *stepRun) outcome {
 		if d, text, ok := s.r.guardDiagnosis(err, ""); ok {
 			return failed("renewal failed: "+text, d)
 		}
-		return failed("renewal failed: "+tokenErrorText(err, ctx), s.r.tokenDiagnosis(err))
+		return failed("renewal failed: "+tokenErrorText(err), s.r.tokenDiagnosis(err))
 	}
 	j.scrub.Add(nt.AccessToken)
 	if nt.AccessToken == tok.AccessToken {
