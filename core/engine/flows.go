@@ -85,6 +85,8 @@ func (r *run) newFlow() (auth.Flow, error) {
 		}}
 	if r.j.opts.Paste != nil && spec.PastePrompt != "" {
 		cfg.Paste = func(ctx context.Context, authorizeURL string) (string, error) {
+			r.calls.enter()
+			defer r.calls.leave()
 			return r.j.opts.Paste(ctx, Prompt{Kind: PromptPaste, URL: authorizeURL, Message: spec.PastePrompt})
 		}
 	}

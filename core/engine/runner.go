@@ -43,6 +43,45 @@ type run struct {
 	// transports are shared by the run's requests to one kind of host, so
 	// a later request reuses an earlier one's connection.
 	transports map[string]*http.Transport
+	// calls are the face's callbacks the run is inside (Paste): Run waits
+	// for them, so no face is called by a run that has ended.
+	calls calls
+}
+
+// calls counts callbacks in progress.
+type calls struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed when n drops to 0
+}
+
+func (c *calls) enter() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == 0 {
+		c.zero = make(chan struct{})
+	}
+	c.n++
+}
+
+func (c *calls) leave() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n--; c.n == 0 {
+		close(c.zero)
+	}
+}
+
+// idle is closed once no callback is in progress.
+func (c *calls) idle() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == 0 {
+		done := make(chan struct{})
+		close(done)
+		return done
+	}
+	return c.zero
 }
 
 // stepState is one step while the run goes on.
@@ -89,6 +128,14 @@ func (j *Job) Run(ctx context.Context, emit func(Event)) *Result {
 		r.flow, r.flowErr = r.newFlow()
 	}
 	r.steer(ctx)
+	// A callback whose sign-in has ended returns at once (its context is
+	// done); wait for it, as long as the run's hard limit allows.
+	grace := time.NewTimer(stepGrace)
+	select {
+	case <-r.calls.idle():
+	case <-grace.C:
+	}
+	grace.Stop()
 	res := r.finish(ctx)
 	if j.inspect != nil {
 		j.inspect(r)
