@@ -115,14 +115,14 @@ func (j *Job) plan() []*stepDef {
 		s = append(s, j.graphTokenStep())
 	}
 	for _, p := range mail {
-		s = append(s, j.protocolStep(p, StepToken, StepClaims))
+		s = append(s, j.protocolStep(p, j.p.Mailbox, StepToken, StepClaims))
 	}
 	for _, p := range graph {
 		if graphToken {
-			s = append(s, j.protocolStep(p, StepGraphToken, StepGraphToken))
+			s = append(s, j.protocolStep(p, j.p.Mailbox, StepGraphToken, StepGraphToken))
 		} else {
 			// A delegated run of Graph alone: the sign-in's token is Graph's.
-			s = append(s, j.protocolStep(p, StepToken, StepClaims))
+			s = append(s, j.protocolStep(p, j.p.Mailbox, StepToken, StepClaims))
 		}
 	}
 	if delegated {

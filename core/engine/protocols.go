@@ -20,13 +20,14 @@ import (
 // Retry-After (Graph).
 const maxThrottleWait = 30 * time.Second
 
-// protocolStep is the step that logs in to one protocol with the token
-// tokenFrom hands on (or with the password, for the flow without one).
-// Its connection is opened before the token exists, at once for flows
-// that get their token unattended and right after the sign-in for flows
-// that wait for a person; the token step's claims (claimsFrom) are read
-// only to explain a refusal.
-func (j *Job) protocolStep(p protocol.Spec, tokenFrom, claimsFrom StepName) *stepDef {
+// protocolStep is the step that logs in to one mailbox over one protocol
+// with the token tokenFrom hands on (or with the password, for the flow
+// without one). Its connection is opened before the token exists, at once
+// for flows that get their token unattended and right after the sign-in
+// for flows that wait for a person; the token step's claims (claimsFrom)
+// are read only to explain a refusal. A run of many mailboxes plans one
+// such step per mailbox and protocol, all needing the one sign-in.
+func (j *Job) protocolStep(p protocol.Spec, mailbox string, tokenFrom, claimsFrom StepName) *stepDef {
 	addr := j.hosts[p.Name]
 	d := &stepDef{name: protocolStep(p.Name), title: p.Title, server: string(p.Name), protocol: p.Name, timeout: loginTimeout}
 	if p.Resource == protocol.MicrosoftGraph {
@@ -34,7 +35,7 @@ func (j *Job) protocolStep(p protocol.Spec, tokenFrom, claimsFrom StepName) *ste
 	}
 	d.begin = func() string {
 		if p.Addressing == protocol.GraphUsers {
-			return "Reading " + j.p.Mailbox + " through " + addr
+			return "Reading " + mailbox + " through " + addr
 		}
 		return fmt.Sprintf("Connecting to %s (%s)", addr, p.Title)
 	}
@@ -49,7 +50,7 @@ func (j *Job) protocolStep(p protocol.Spec, tokenFrom, claimsFrom StepName) *ste
 	}
 	var pr probe.Prober
 	d.dial = func(ctx context.Context, s *stepRun) error {
-		pr = j.newProber(s, p)
+		pr = j.newProber(s, p, mailbox)
 		return pr.Connect(ctx)
 	}
 	d.fail = func(ctx context.Context, s *stepRun, err error) outcome {
@@ -99,9 +100,10 @@ func claimsOf(v any) (*token.Claims, []token.Finding) {
 	return nil, nil
 }
 
-// newProber makes the protocol's probe for the step: where to connect,
-// whom to log in as, and the step's transcript, timings and TLS check.
-func (j *Job) newProber(s *stepRun, p protocol.Spec) probe.Prober {
+// newProber makes the protocol's probe of a mailbox for the step: where to
+// connect, whom to log in as, and the step's transcript, timings and TLS
+// check.
+func (j *Job) newProber(s *stepRun, p protocol.Spec, mailbox string) probe.Prober {
 	r, step := s.r, s.name()
 	mech := probe.XOAUTH2
 	if j.p.Mechanism == profile.OAUTHBEARER {
@@ -112,11 +114,11 @@ func (j *Job) newProber(s *stepRun, p protocol.Spec) probe.Prober {
 		Target: probe.Target{Addr: addr, RootCAs: j.roots, Resolver: j.opts.Resolver, Dial: j.opts.DialContext, Transcript: s.transcript(),
 			OnTiming: s.timing,
 			OnTLS:    func(host string, st tls.ConnectionState) { r.noteTLS(step, host, st) }},
-		User: j.p.Mailbox, Mech: mech, SendTest: j.p.SendTestMail,
+		User: mailbox, Mech: mech, SendTest: j.p.SendTestMail,
 	}
 	if p.Addressing == protocol.GraphUsers {
 		cfg.BaseURL, cfg.Client = addr, r.httpClient(step)
-		cfg.Me = j.flow.Delegated && strings.EqualFold(j.p.Mailbox, j.p.SignInUser())
+		cfg.Me = j.flow.Delegated && strings.EqualFold(mailbox, j.p.SignInUser())
 		cfg.OnThrottle = func(wait time.Duration, e *probe.GraphError) {
 			r.log(step, Warns, fmt.Sprintf("throttled (HTTP %d %s): waiting %s as Retry-After asks", e.Status, e.Code, wait), e.Message)
 		}
@@ -160,7 +162,7 @@ func (j *Job) reachStep(p protocol.Spec) *stepDef {
 		return fmt.Sprintf("Reaching %s (%s)", addr, p.Title)
 	}
 	d.run = func(ctx context.Context, s *stepRun) outcome {
-		pr := j.newProber(s, p)
+		pr := j.newProber(s, p, "")
 		defer pr.Close()
 		if err := pr.Connect(ctx); err != nil {
 			return s.r.protocolFailure(ctx, s, err, "")
