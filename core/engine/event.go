@@ -64,6 +64,8 @@ type Event struct {
 	Steps     []StepInfo // RunStart only
 	Result    *Result    // RunEnd only
 	Prompt    *Prompt    // PromptEvent only
+
+	safe bool // the texts are scrubbed and made safe to show already
 }
 
 // StepInfo names a planned step and the steps whose results it reads.

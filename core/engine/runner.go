@@ -309,7 +309,7 @@ func (r *run) end(ctx context.Context, st *stepState, out outcome) {
 	st.value = out.value
 	r.mu.Unlock()
 	lvl := map[Status]Level{OK: Good, Warn: Warns, Fail: Error, Skipped: Info}[out.status]
-	r.emit(Event{Kind: StepEnd, Step: st.def.name, Level: lvl, Status: out.status, Duration: dur, Text: detail, Diagnosis: d})
+	r.emit(Event{Kind: StepEnd, Step: st.def.name, Level: lvl, Status: out.status, Duration: dur, Text: detail, Diagnosis: d, safe: true})
 }
 
 // finish writes the result once the steps have ended (or the run's time is
@@ -381,9 +381,19 @@ func (r *run) emit(e Event) {
 	if e.Time.IsZero() {
 		e.Time = r.j.opts.now()
 	}
-	e.Text = r.safeLine(e.Text)
-	e.Detail = r.safeLine(e.Detail)
-	e.Diagnosis = r.safeDiagnosis(e.Diagnosis)
+	if r.emitf == nil {
+		// No face listens: nothing to make safe (the result's texts are
+		// made safe where they are kept).
+		r.mu.Lock()
+		r.closed = r.closed || e.Kind == RunEnd
+		r.mu.Unlock()
+		return
+	}
+	if !e.safe {
+		e.Text = r.safeLine(e.Text)
+		e.Detail = r.safeLine(e.Detail)
+		e.Diagnosis = r.safeDiagnosis(e.Diagnosis)
+	}
 	if e.Prompt != nil {
 		// The URL is the sign-in address the browser opens: only made
 		// visible (scrubbing could change it); the code and the message
@@ -437,7 +447,7 @@ func (r *run) timing(step StepName, t probe.Timing) {
 		st.res.Timings = append(st.res.Timings, tm)
 	}
 	r.mu.Unlock()
-	r.log(step, Debug, fmt.Sprintf("%-10s %s", t.Name, ms(t.Duration)), tm.Detail)
+	r.emit(Event{Kind: Log, Step: step, Level: Debug, Text: fmt.Sprintf("%-10s %s", t.Name, ms(t.Duration)), Detail: tm.Detail, safe: true})
 }
 
 // diag returns the catalog entry for id with the run's facts filled in.
@@ -549,12 +559,14 @@ func (s *stepRun) diag(id diagnose.ID) *diagnose.Diagnosis { return s.r.diag(id,
 // in the step's result.
 func (s *stepRun) transcript() *probe.Transcript {
 	if s.st.tr == nil {
-		step := s.name()
-		s.st.tr = probe.NewTranscript(func(l probe.Line) {
-			if s.r.j.p.Transcript {
-				s.r.emit(Event{Time: l.Time, Kind: Transcript, Step: step, Level: Debug, Text: l.String()})
+		var onLine func(probe.Line)
+		if s.r.j.p.Transcript {
+			step := s.name()
+			onLine = func(l probe.Line) {
+				s.r.emit(Event{Time: l.Time, Kind: Transcript, Step: step, Level: Debug, Text: l.String(), safe: true})
 			}
-		}, s.r.j.scrub)
+		}
+		s.st.tr = probe.NewTranscript(onLine, s.r.j.scrub)
 	}
 	return s.st.tr
 }
