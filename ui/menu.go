@@ -74,12 +74,12 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 func aboutText(v version.Info) string {
 	commit, date := v.ShortCommit(), v.Date
 	if commit == "" {
-		commit = "unknown"
+		commit = "not recorded"
 	} else if v.Modified {
 		commit += " (modified)"
 	}
 	if date == "" {
-		date = "unknown"
+		date = "not recorded"
 	}
 	return fmt.Sprintf("Version %s\nCommit %s\nBuilt %s with %s\n\n"+
 		"Proves whether a Microsoft 365 mailbox works with an Entra ID app registration over IMAP, POP3, SMTP and Graph, and explains every failure.\n\n"+

@@ -365,7 +365,7 @@ func TestAboutShowsTheBuild(t *testing.T) {
 			t.Errorf("About lacks %q:\n%s", w, got)
 		}
 	}
-	if got := aboutText(version.Info{Version: "dev", GoVersion: "go1.27.3"}); !strings.Contains(got, "Commit unknown") {
+	if got := aboutText(version.Info{Version: "dev", GoVersion: "go1.27.3"}); !strings.Contains(got, "Commit not recorded") {
 		t.Errorf("About without a commit:\n%s", got)
 	}
 }

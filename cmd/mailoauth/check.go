@@ -244,17 +244,14 @@ func (a *app) runCheck(ctx context.Context, f *checkFlags, args []string) int {
 		defer file.Close()
 	}
 	ro := report.Options{Scrubber: job.Scrubber(), HideIDs: f.hideIDs, Transcripts: f.verbose, Program: "mailoauth",
-		Timeline: report.NewTimeline(), IDs: []string{p.Tenant, p.ClientID, p.Mailbox, p.User}}
+		IDs: []string{p.Tenant, p.ClientID, p.Mailbox, p.User}}
 	pr := newPrinter(st.out, f.verbose, ro, a.style())
 	pr.prompts = st.err
 	show := pr.event
 	if out != outText {
 		show = pr.promptsOnly
 	}
-	res := job.Run(ctx, func(e engine.Event) {
-		ro.Timeline.Observe(e)
-		show(e)
-	})
+	res := job.Run(ctx, show)
 	a.result = res
 	if code := writeOutput(st.out, out, res, ro); code != exitOK {
 		return code

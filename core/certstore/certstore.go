@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/mailoauth/mailoauth-tester/core/netenv"
 )
 
 // ErrWindowsOnly is returned by List and Open outside Windows.
@@ -72,22 +74,9 @@ func Thumbprint(cert *x509.Certificate) string {
 	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }
 
-// FieldError is bad input for a field, with what to do.
-type FieldError struct {
-	Field   string
-	Message string
-	Fix     string
-}
-
-var _ error = (*FieldError)(nil)
-
-func (e *FieldError) Error() string {
-	s := e.Field + ": " + e.Message
-	if e.Fix != "" {
-		s += " — " + e.Fix
-	}
-	return s
-}
+// FieldError is bad input for a field, with what to do: the same type as
+// the proxy settings' (netenv), so every face shows both alike.
+type FieldError = netenv.FieldError
 
 // NormalizeThumbprint reads a thumbprint as people paste it: from the
 // certificate dialog (which puts an invisible left-to-right mark in

@@ -53,7 +53,7 @@ const stepRBAC = "If mail access is granted through Exchange **RBAC for Applicat
 var catalog = []entry{
 	// --- Sign-in -----------------------------------------------------------
 	{
-		id:    "tenant-invalid",
+		id:    TenantInvalid,
 		title: "The tenant field is not a tenant",
 		cause: "Microsoft Entra ID could not read the tenant part of the sign-in address. It must be the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com. A URL, a path such as \"oauth2/token\", an empty value or a leftover placeholder (\"{{tenantid}}\", \"null\", \"ReplaceWithYourOwnValue\") ends up here.",
 		fix: []string{
@@ -64,7 +64,7 @@ var catalog = []entry{
 		links: []linkSpec{lnkTenantOverview, docFindTenant},
 	},
 	{
-		id:    "tenant-not-found",
+		id:    TenantNotFound,
 		title: "The tenant does not exist in this cloud",
 		cause: "The tenant value looks valid, but no Microsoft Entra tenant with that ID or domain exists in the cloud you signed in to ({cloud}, sign-in host {authority}). Usually it has a typo, is the domain of a mail address that is not a verified domain, or belongs to another Microsoft cloud (Worldwide, US Government or China).",
 		fix: []string{
@@ -75,7 +75,7 @@ var catalog = []entry{
 		links: []linkSpec{lnkTenantOverview, docFindTenant},
 	},
 	{
-		id:    "tenant-required",
+		id:    TenantRequired,
 		title: "A specific tenant is needed instead of common or organizations",
 		cause: "The sign-in went to a shared endpoint (/common, /organizations or /consumers), or the app is limited to its own tenant. A single-tenant app, and every app-only (client credentials) sign-in, must name the tenant that owns the app, because Entra ID cannot guess which directory you mean.",
 		fix: []string{
@@ -86,7 +86,7 @@ var catalog = []entry{
 		links: []linkSpec{lnkOverview, docMultiTenant},
 	},
 	{
-		id:    "wrong-cloud",
+		id:    WrongCloud,
 		title: "The tenant is in another Microsoft cloud",
 		cause: "Microsoft 365 runs in separate clouds — Worldwide (which also serves GCC), US Government GCC High, US Government DoD and China (21Vianet) — each with its own sign-in host, mail hosts, Graph host and admin portals. A tenant exists in exactly one of them and tokens from one are not accepted by another, so using the wrong cloud fails with misleading errors (tenant not found, cross-cloud request refused, invalid audience, authentication failed). This run used {cloud}.",
 		fix: []string{
@@ -97,7 +97,7 @@ var catalog = []entry{
 		links: []linkSpec{lnkTenantOverview, doc("National cloud deployments", "https://learn.microsoft.com/graph/deployments")},
 	},
 	{
-		id:    "app-not-found",
+		id:    AppNotFound,
 		title: "The application (client) ID is not known in this tenant",
 		cause: "Entra ID found no app with this client ID in the tenant you signed in to. Most often the ID was mistyped, the **Object ID** was copied instead of the **Application (client) ID**, the app was registered in another tenant, or it was deleted.",
 		fix: []string{
@@ -108,7 +108,7 @@ var catalog = []entry{
 		links: []linkSpec{lnkOverview, lnkAppList, docErrorCodes},
 	},
 	{
-		id:    "app-disabled",
+		id:    AppDisabled,
 		title: "The application is disabled",
 		cause: "The app's service principal (its Enterprise application) has sign-in turned off, either by an administrator or by Microsoft, for example after a suspected abuse or a misleading app name. While it is disabled no token is issued for it.",
 		fix: []string{
@@ -121,7 +121,7 @@ $sp = Get-MgServicePrincipal -Filter "appId eq '{client}'"
 Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 	},
 	{
-		id:    "client-secret-invalid",
+		id:    ClientSecretInvalid,
 		title: "The client secret is wrong",
 		cause: "Entra ID rejected the secret sent for this app. By far the most common reason is that the **Secret ID** (a GUID) was copied instead of the secret's **Value**. Other causes: a secret from another app, a truncated paste, an extra space or quote, or a secret that was deleted.",
 		fix: []string{
@@ -133,7 +133,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkSecrets, docCredentials},
 	},
 	{
-		id:    "client-secret-expired",
+		id:    ClientSecretExpired,
 		title: "The client secret has expired",
 		cause: "Every client secret has an end date, at most 24 months after it was made. This app's secrets have all passed it, so Entra ID refuses to issue tokens until a new one is used.",
 		fix: []string{
@@ -145,7 +145,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkSecrets, docCredentials},
 	},
 	{
-		id:    "client-secret-missing",
+		id:    ClientSecretMissing,
 		title: "No client secret was sent",
 		cause: "The app is a confidential (web or daemon) app, so Entra ID expects a client secret or a certificate with every token request, but none arrived. The Client secret field was empty, or an environment variable or setting that should hold it was not set.",
 		fix: []string{
@@ -156,7 +156,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkSecrets, docClientCreds},
 	},
 	{
-		id:    "public-client-flows-disabled",
+		id:    PublicClientFlowsDisabled,
 		title: "The app does not allow public client flows",
 		cause: "Device code sign-in, user name + password sign-in and desktop sign-in without a secret are \"public client\" flows. Entra ID treats this app as confidential, so it asked for a client secret that such flows never send. Either turn on public client flows for the app, or use a flow with a secret.",
 		fix: []string{
@@ -167,7 +167,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkAuthentication, docPublicClient},
 	},
 	{
-		id:    "certificate-not-registered",
+		id:    CertificateNotRegistered,
 		title: "The certificate is not registered on the app",
 		cause: "The app signed its sign-in request with a certificate whose thumbprint Entra ID does not find on the app registration, or the certificate could not be validated. It was never uploaded, was uploaded to another app, was replaced, or the wrong certificate (or key) is being used.",
 		fix: []string{
@@ -178,7 +178,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkSecrets, docCertCreds},
 	},
 	{
-		id:    "clock-skew",
+		id:    ClockSkew,
 		title: "The computer's clock is wrong",
 		cause: "A signed value — usually the client assertion made from a certificate, sometimes a token or a request — carries start and expiry times. The server compared them with its own clock and found them outside the allowed window, which almost always means a clock or time zone is off by several minutes.",
 		fix: []string{
@@ -189,7 +189,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkSecrets, docCertCreds},
 	},
 	{
-		id:    "redirect-uri-mismatch",
+		id:    RedirectURIMismatch,
 		title: "The redirect URI is not registered",
 		cause: "During browser sign-in Entra ID sends the result back to a redirect URI. The one in the request is missing or not registered on the app for the right platform; it must match exactly, including scheme, host, port, path and trailing slash.",
 		fix: []string{
@@ -200,7 +200,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkAuthentication, docRedirectURI},
 	},
 	{
-		id:    "scope-invalid",
+		id:    ScopeInvalid,
 		title: "The requested scope is wrong",
 		cause: "The scope string is not what Entra ID accepts for this flow. App-only (client credentials) sign-in must ask for exactly one resource with /.default, for mail that is {default}. Delegated sign-in asks for named scopes such as {resource}/{scope} plus offline_access; .default cannot be mixed with named scopes, and scopes from two resources cannot be mixed in one request.",
 		fix: []string{
@@ -211,7 +211,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkAPIPermissions, docScopes},
 	},
 	{
-		id:    "resource-not-found",
+		id:    ResourceNotFound,
 		title: "The resource in the scope does not exist in this tenant",
 		cause: "The scope names an API (the part before the last /) for which this tenant has no service principal. For mail it must be {resource}; a typo, a doubled https://, an api:// URI of an app that was never installed, or an Exchange resource of another cloud lands here. A tenant without Exchange Online also has no such resource.",
 		fix: []string{
@@ -222,7 +222,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkAPIPermissions, docScopes},
 	},
 	{
-		id:    "permission-not-configured",
+		id:    PermissionNotConfigured,
 		title: "The permission is not on the app's API permissions list",
 		cause: "The app asked for access to an API that its API permissions list does not mention. Entra ID only grants what the app registration declares, so the permission must be added there (and consented) first.",
 		fix: []string{
@@ -233,7 +233,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkAPIPermissions, lnkAdminConsent, docMailOAuth},
 	},
 	{
-		id:    "consent-required",
+		id:    ConsentRequired,
 		title: "Nobody has consented to the app's permissions",
 		cause: "The app is allowed to ask for these permissions, but neither the user nor an administrator has agreed (consented) to them yet, and this sign-in could not show a consent page.",
 		fix: []string{
@@ -244,7 +244,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkAdminConsent, lnkAPIPermissions, docConsent},
 	},
 	{
-		id:    "admin-consent-required",
+		id:    AdminConsentRequired,
 		title: "An administrator must approve the app's permissions",
 		cause: "The permissions need an administrator's consent — every application permission such as {role} does — or the organization does not let users consent to apps at all. When the app signs in as itself, a token with no roles at all means no application permission has been admin-consented yet.",
 		fix: []string{
@@ -257,7 +257,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		script: psTestRBAC,
 	},
 	{
-		id:    "consent-declined",
+		id:    ConsentDeclined,
 		title: "The consent page was cancelled",
 		cause: "The sign-in reached the page that asks to allow the app's permissions, and it was cancelled or declined, so no token was issued.",
 		fix: []string{
@@ -267,7 +267,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkAdminConsent, docUserConsent},
 	},
 	{
-		id:    "user-not-assigned",
+		id:    UserNotAssigned,
 		title: "The user is not assigned to the app",
 		cause: "The app's Enterprise application has **Assignment required** turned on, and the signed-in user ({user}) is neither assigned directly nor through a group.",
 		fix: []string{
@@ -277,7 +277,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkEnterprise, docAssignment},
 	},
 	{
-		id:    "credentials-invalid",
+		id:    CredentialsInvalid,
 		title: "Wrong user name or password",
 		cause: "The user name and password were not accepted. Check for a typo, an old password, or a sign-in name that differs from the mail address. Microsoft no longer develops the user name + password (ROPC) flow further and recommends against it: it cannot do MFA and fails for many accounts.",
 		fix: []string{
@@ -288,7 +288,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkUsers, docROPC},
 	},
 	{
-		id:    "federated-password-grant",
+		id:    FederatedPasswordGrant,
 		title: "User name + password sign-in does not work for a federated domain",
 		cause: "The user's domain signs in through another identity provider (AD FS or a third-party IdP). The user name + password flow has to pass the password to that provider over WS-Trust, which is often disabled or unsupported, so the sign-in fails there.",
 		fix: []string{
@@ -298,7 +298,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkUsers, docROPC},
 	},
 	{
-		id:    "mfa-required",
+		id:    MFARequired,
 		title: "Multi-factor authentication is required",
 		cause: "A policy (Security defaults, per-user MFA or Conditional Access) requires a second factor for this sign-in, and the chosen flow — usually user name + password, or a silent token refresh — cannot ask for one.",
 		fix: []string{
@@ -309,7 +309,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkCAPolicies, lnkSignInLogs, docMFA},
 	},
 	{
-		id:    "conditional-access-blocked",
+		id:    ConditionalAccessBlocked,
 		title: "A Conditional Access policy or security defaults blocked the sign-in",
 		cause: "A Conditional Access policy (or Security defaults) refused to let this sign-in through — for example because of the location, the device, the app, or legacy authentication. Exchange reports the same thing on SMTP as 535 5.7.139 \"the request did not meet the criteria\". The sign-in log names the policy.",
 		fix: []string{
@@ -320,7 +320,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkSignInLogs, lnkCAPolicies, docCA},
 	},
 	{
-		id:    "user-not-found",
+		id:    UserNotFound,
 		title: "The user does not exist in this tenant",
 		cause: "The sign-in name was not found in the tenant. It may be mistyped, belong to another organization, or be a mail alias instead of the user principal name.",
 		fix: []string{
@@ -330,7 +330,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkUsers, docUsers},
 	},
 	{
-		id:    "account-locked",
+		id:    AccountLocked,
 		title: "The account is temporarily locked",
 		cause: "Too many sign-ins with a wrong password locked the account (smart lockout), or sign-ins from this address were blocked as suspicious. The lock lifts by itself after a while; repeated attempts extend it.",
 		fix: []string{
@@ -341,7 +341,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 		links: []linkSpec{lnkSignInLogs, docLockout},
 	},
 	{
-		id:    "account-disabled",
+		id:    AccountDisabled,
 		title: "The account is disabled",
 		cause: "Sign-in is blocked for this user account, either in Microsoft Entra ID or in the on-premises Active Directory it is synchronised from.",
 		fix: []string{
@@ -353,7 +353,7 @@ Update-MgServicePrincipal -ServicePrincipalId $sp.Id -AccountEnabled:$true`,
 Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 	},
 	{
-		id:    "password-expired",
+		id:    PasswordExpired,
 		title: "The user's password has expired or must be changed",
 		cause: "The password has passed its expiry date, or a policy demands a new one (account risk, Conditional Access, on-premises rules), or a password change did not complete. A non-interactive sign-in cannot change it, so it fails until the password is changed.",
 		fix: []string{
@@ -363,7 +363,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkUsers, docResetPassword},
 	},
 	{
-		id:    "wrong-account-type",
+		id:    WrongAccountType,
 		title: "Wrong kind of account for this app",
 		cause: "The account type does not fit the app or the tenant: a personal Microsoft account (outlook.com, hotmail.com) was used where a work or school account is needed, or the reverse, or a user from another organization signed in to a tenant where they are not (yet) a guest.",
 		fix: []string{
@@ -374,7 +374,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkAuthentication, docAccountTypes},
 	},
 	{
-		id:    "grant-invalid",
+		id:    GrantInvalid,
 		title: "The authorization code or refresh token is not valid",
 		cause: "The code or refresh token sent to Entra ID was rejected: it was already used, is expired, was cut short while copying, was changed in case or encoding, or was issued to another app, tenant or redirect URI.",
 		fix: []string{
@@ -385,7 +385,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkAuthentication, docAuthCode},
 	},
 	{
-		id:    "refresh-token-expired",
+		id:    RefreshTokenExpired,
 		title: "The saved sign-in has expired",
 		cause: "The stored refresh token or session can no longer be used: it was unused for too long (90 days by default), it was revoked after a password change or by an administrator, or a Conditional Access sign-in frequency limit was reached.",
 		fix: []string{
@@ -396,7 +396,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkCAPolicies, docRefreshTokens},
 	},
 	{
-		id:    "request-malformed",
+		id:    RequestMalformed,
 		title: "The token request is malformed",
 		cause: "Entra ID could not understand the request: a required field was missing or empty, a value was not valid, or the request used the wrong HTTP method, grant type or content type. With this tool it usually means a field was left empty.",
 		fix: []string{
@@ -406,7 +406,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkOverview, docClientCreds},
 	},
 	{
-		id:    "client-service-principal-missing",
+		id:    ClientServicePrincipalMissing,
 		title: "The app has no enterprise application (service principal) in this tenant",
 		cause: "Microsoft Entra ID knows the app registration {client}, but this tenant holds no service principal (enterprise application) for it, and since March 2026 Entra issues no token to such an app (AADSTS7000229); Microsoft Graph reports the same as Authorization_IdentityNotFound. It happens when a multitenant app registered in another tenant was never consented to here, when the enterprise application was deleted, or when the app registration was created by a script that did not create its service principal.",
 		fix: []string{
@@ -418,7 +418,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		script: "{mg} -Scopes 'Application.ReadWrite.All'\nNew-MgServicePrincipal -AppId '{client}'\nGet-MgServicePrincipal -Filter \"appId eq '{client}'\" | Format-List DisplayName, AppId, Id, AccountEnabled",
 	},
 	{
-		id:    "tenant-blocked",
+		id:    TenantBlocked,
 		title: "Microsoft has blocked this tenant, account or resource",
 		cause: "Microsoft refused the request because the tenant, the resource for this tenant, or this account's sending is blocked on Microsoft's side: for example AADSTS5000224 (tenant disabled or being deleted), or Exchange Online's 5.7.708/5.7.750 (tenant blocked from sending) and 5.1.8 (a user restricted after sending spam). Typical reasons are an expired or cancelled subscription, a tenant being deleted, a compromised account, or a block for suspected abuse. Nothing in the app registration can change this.",
 		fix: []string{
@@ -430,7 +430,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkM365Subscriptions, lnkServiceHealth, lnkM365Support, docNDR},
 	},
 	{
-		id:    "interaction-required",
+		id:    InteractionRequired,
 		title: "The sign-in needs the user at a browser",
 		cause: "Entra ID wants the user to do something on its sign-in page — pick or confirm the account, answer \"Stay signed in?\", accept single sign-on for the app, register security information — and this sign-in had no page to show it on: a user name + password sign-in, a silent token renewal, or a request with prompt=none.",
 		fix: []string{
@@ -441,7 +441,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkSignInLogs, docMSALErrors},
 	},
 	{
-		id:    "federation-failed",
+		id:    FederationFailed,
 		title: "The organization's own sign-in service failed",
 		cause: "The account does not sign in at Microsoft directly but through the organization's own identity service — AD FS or another federated identity provider, the pass-through authentication agent, or Seamless single sign-on with Kerberos — and that service failed or refused the sign-in. The problem is on the organization's side, not in the app registration.",
 		fix: []string{
@@ -452,7 +452,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkSignInLogs, docAuthnMethods, docPTA},
 	},
 	{
-		id:    "app-config-invalid",
+		id:    AppConfigInvalid,
 		title: "The app's sign-in configuration is wrong",
 		cause: "Entra ID refused the request because of how the app itself is set up: a response type or token type that is not enabled, a SAML or claims-mapping setting, a missing signing key, or a Microsoft first-party app ID used for something it is not allowed to do. It is fixed in the app registration (or by its developer), not by the user.",
 		fix: []string{
@@ -463,7 +463,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkAuthentication, docAppManifest, docErrorCodes},
 	},
 	{
-		id:    "device-auth-failed",
+		id:    DeviceAuthFailed,
 		title: "The device could not prove its identity",
 		cause: "The sign-in needed the device's own identity — a registered or joined device, its Windows Hello key or its primary refresh token — and it was missing, disabled or not valid. Conditional Access policies that require a registered device cause this, as does a device that was deleted or disabled in the directory.",
 		fix: []string{
@@ -474,7 +474,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkSignInLogs, lnkCAPolicies, docDevices},
 	},
 	{
-		id:    "tenant-restricted",
+		id:    TenantRestricted,
 		title: "Tenant restrictions or a cross-tenant policy block this tenant",
 		cause: "Access to this tenant was refused by a rule outside the app: a company proxy that adds tenant-restriction headers (Restrict-Access-To-Tenant) only lets people sign in to the tenants on its list, or a cross-tenant access policy — of the user's home tenant or of this one — does not allow the access. Browsers behind the same proxy fail the same way.",
 		fix: []string{
@@ -487,7 +487,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 
 	// --- Network -----------------------------------------------------------
 	{
-		id:    "network-unreachable",
+		id:    NetworkUnreachable,
 		title: "The server could not be reached",
 		cause: "The connection did not get through: the host name did not resolve, the connection was refused or timed out, or a firewall or proxy reset it. The problem is on the network path, not in the Microsoft 365 configuration.",
 		fix: []string{
@@ -498,7 +498,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkEndpoints},
 	},
 	{
-		id:    "wrong-port",
+		id:    WrongPort,
 		title: "Wrong port or wrong encryption mode",
 		cause: "The connection opened, but the expected greeting or TLS handshake never came, or the server wants encryption first. This happens when TLS is started on a port that expects plain text first (STARTTLS), or the other way round: IMAP 993 and POP 995 use TLS from the start, SMTP 587 starts plain and switches with STARTTLS.",
 		fix: []string{
@@ -510,7 +510,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{docPopImap, docSMTPAuth},
 	},
 	{
-		id:    "tls-interception",
+		id:    TLSInterception,
 		title: "The server certificate is not trusted",
 		cause: "The certificate the server presented was not trusted for this host. On company networks this usually means a TLS inspection proxy replaces Microsoft's certificate with its own, whose root is not installed here. It can also be a missing root certificate, an outdated certificate store, a wrong host name or a badly wrong clock.",
 		fix: []string{
@@ -521,7 +521,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkEndpoints},
 	},
 	{
-		id:    "tls-version",
+		id:    TLSVersion,
 		title: "The TLS version or cipher was refused",
 		cause: "Client and server could not agree on a TLS version or cipher suite. Microsoft 365 requires TLS 1.2 or later: Entra ID refuses TLS 1.0/1.1 and 3DES (AADSTS1002016), SMTP AUTH answers 421 4.7.66, and Exchange Online retires TLS 1.0 and 1.1 for POP3 and IMAP4 between 1 July and 31 December 2026. Old systems, old libraries, a policy that limits TLS versions, or a proxy that speaks only old TLS fail here.",
 		fix: []string{
@@ -532,7 +532,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{docTLS, docTLSSMTP},
 	},
 	{
-		id:    "proxy-auth-required",
+		id:    ProxyAuthRequired,
 		title: "A proxy on the way asks for credentials or refuses the connection",
 		cause: "An HTTP proxy between this computer and Microsoft 365 answered 407 Proxy Authentication Required, or refused to open a tunnel (CONNECT) to the server. Browsers on managed desktops often sign in to such a proxy silently with the Windows account, which is why the portal works while this program does not.",
 		fix: []string{
@@ -543,7 +543,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkEndpoints},
 	},
 	{
-		id:    "redirect-refused",
+		id:    RedirectRefused,
 		title: "A server tried to send the credentials somewhere else",
 		cause: "The sign-in server or Microsoft Graph answered with a redirect to another host or to plain HTTP, or its OpenID configuration named a sign-in endpoint on another host or over plain HTTP. Following it would have sent the client secret, the password or the token where you did not point the tester, so the tester refused and sent nothing there. Microsoft's endpoints never do this: something answers in their place (a captive portal, a proxy or security appliance, a wrong host in the authority or Graph field), or the server is not Microsoft's.",
 		fix: []string{
@@ -554,7 +554,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkEndpoints},
 	},
 	{
-		id:    "response-too-large",
+		id:    ResponseTooLarge,
 		title: "A server sent far more than a real answer",
 		cause: "The server's answer was larger than anything Microsoft 365 sends for this step, or never ended: a sign-in or Graph answer over 1 MB, a mail server line longer than the protocol allows, or more than 256 KB on one mail connection. The tester stopped reading to protect this computer. Usually something other than Microsoft 365 answered: a captive portal, a proxy or security appliance, a wrong host or port, or a faulty server.",
 		fix: []string{
@@ -567,7 +567,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 
 	// --- Mailbox -----------------------------------------------------------
 	{
-		id:    "mailbox-auth-rejected",
+		id:    MailboxAuthRejected,
 		title: "The mail server rejected the sign-in",
 		cause: "Exchange Online refused the token (or the password) for {proto} without giving a reason. The usual causes, most likely first: (1) the token is for the wrong resource — it must be for {resource}, not Microsoft Graph; (2) the token lacks the permission — app-only tokens need the role {role} in \"roles\" (for SMTP, Exchange RBAC for Applications can grant it instead), delegated tokens the scope {scope} in \"scp\"; (3) for app-only access Exchange has no service principal for the app, or it was created with the App registration's Object ID instead of the Enterprise application's; (4) the app or user has no FullAccess permission on {mailbox}; (5) {proto} is disabled for the mailbox; (6) a change made in the last 30 minutes has not reached Exchange yet.",
 		fix: []string{
@@ -582,7 +582,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		script: psRegisterSP + "\n" + `Set-CASMailbox -Identity '{mailbox}' {casflag}`,
 	},
 	{
-		id:    "token-audience-wrong",
+		id:    TokenAudienceWrong,
 		title: "The token is for the wrong service",
 		cause: "The access token was issued for another resource than the one it was sent to. IMAP, POP and SMTP accept only tokens for {resource}; Microsoft Graph accepts only tokens for {graph}. A Graph token sent to the mail server (or the reverse) is refused.",
 		fix: []string{
@@ -593,7 +593,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkAPIPermissions, docMailOAuth},
 	},
 	{
-		id:    "token-permission-missing",
+		id:    TokenPermissionMissing,
 		title: "The token does not carry the {proto} permission",
 		cause: "The token is for the right service, but it does not contain the permission {proto} needs. An app-only token must list {role} in its \"roles\" claim — except for SMTP when Exchange RBAC for Applications grants \"Application SMTP.SendAsApp\" instead; a delegated token must list {scope} in its \"scp\" claim. The permission is missing from the app registration, was added under the wrong API (Microsoft Graph instead of Office 365 Exchange Online) or as the wrong type, or admin consent was not granted.",
 		fix: []string{
@@ -605,7 +605,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{lnkAPIPermissions, lnkAdminConsent, docMailOAuth},
 	},
 	{
-		id:    "exchange-service-principal-missing",
+		id:    ExchangeServicePrincipalMissing,
 		title: "Exchange does not know the app or it has no mailbox access",
 		cause: "The app-only token is correct, but Exchange Online also needs its own registration of the app (a service principal made with New-ServicePrincipal) and a mailbox permission for it: FullAccess on {mailbox} for IMAP and POP, which have no RBAC roles. One of them is missing — or the service principal was created with the App registration's Object ID instead of the Enterprise application's Object ID, the most common mistake.",
 		fix: []string{
@@ -619,7 +619,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		script: psRegisterSP,
 	},
 	{
-		id:    "token-malformed",
+		id:    TokenMalformed,
 		title: "What was sent is not a usable access token",
 		cause: "The value sent as the token is empty, cut short, wrapped in quotes, has \"Bearer \" twice in front of it or failed validation, so the server cannot use it. This is a problem in how the token is passed on, not in the Entra ID configuration.",
 		fix: []string{
@@ -630,7 +630,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{docMailOAuth, docAccessTokens},
 	},
 	{
-		id:    "access-token-expired",
+		id:    AccessTokenExpired,
 		title: "The access token expired during the session",
 		cause: "Access tokens are valid for about 60 to 90 minutes. The connection lasted longer than the token, or an old token was reused, so the server ended the session.",
 		fix: []string{
@@ -640,7 +640,7 @@ Update-MgUser -UserId '{user}' -AccountEnabled:$true`,
 		links: []linkSpec{docAccessTokens, docMailOAuth},
 	},
 	{
-		id:    "mailbox-not-connected",
+		id:    MailboxNotConnected,
 		title: "Signed in, but the mailbox could not be opened",
 		cause: "Exchange accepted the sign-in but could not open the mailbox named in the XOAUTH2 user= field ({mailbox}). Causes: the user= value is not the mailbox's primary address; the app or signed-in user has no FullAccess permission on that (shared) mailbox; {proto} is disabled for the mailbox; or the mailbox has no Exchange Online licence.",
 		fix: []string{
@@ -662,7 +662,7 @@ Add-MailboxPermission -Identity '{mailbox}' -User '{user}' -AccessRights FullAcc
 Set-CASMailbox -Identity '{mailbox}' {casflag}`,
 	},
 	{
-		id:    "mailbox-not-found",
+		id:    MailboxNotFound,
 		title: "No Exchange Online mailbox for this address",
 		cause: "Exchange Online has no mailbox for the address ({mailbox}): the user has no Exchange Online licence, the mailbox is still on-premises, it was deleted, or the address is an alias or a guest account rather than a mailbox's primary address.",
 		fix: []string{
@@ -675,7 +675,7 @@ Set-CASMailbox -Identity '{mailbox}' {casflag}`,
 Get-EXOMailbox -Identity '{mailbox}' | Format-List PrimarySmtpAddress, RecipientTypeDetails`,
 	},
 	{
-		id:    "basic-auth-disabled",
+		id:    BasicAuthDisabled,
 		title: "Password sign-in (basic authentication) is turned off",
 		cause: "The login used a user name and password (or an app password) and the server no longer accepts that. Exchange Online turned basic authentication off for IMAP and POP in 2022. For SMTP AUTH it keeps working until the end of December 2026 where it is enabled; then Microsoft disables it by default in existing tenants (an administrator can turn it back on for now), tenants created after that never have it, and the final removal date is to be announced in the second half of 2027 — after that every password login answers 550 5.7.30 \"Basic authentication is not supported for Client Submission\". Outlook.com stopped accepting passwords and app passwords from mail apps on 16 September 2024. Gmail still accepts an app password on accounts with 2-Step Verification.",
 		fix: []string{
@@ -686,7 +686,7 @@ Get-EXOMailbox -Identity '{mailbox}' | Format-List PrimarySmtpAddress, Recipient
 		links: []linkSpec{lnkAPIPermissions, docBasicAuth, docSMTPBasic, docMailOAuth},
 	},
 	{
-		id:    "smtp-auth-disabled",
+		id:    SMTPAuthDisabled,
 		title: "SMTP AUTH is turned off for the tenant or the mailbox",
 		cause: "Authenticated SMTP submission (SMTP AUTH on {smtphost}:587) is disabled — for the whole organization, for the mailbox {mailbox}, or both. It is off by default for organizations created after January 2020. The mailbox setting wins over the organization setting when it is set. OAuth (XOAUTH2) needs SMTP AUTH enabled just like a password does.",
 		fix: []string{
@@ -706,7 +706,7 @@ Set-CASMailbox -Identity '{mailbox}' -SmtpClientAuthenticationDisabled $false
 # Set-TransportConfig -SmtpClientAuthenticationDisabled $false`,
 	},
 	{
-		id:    "smtp-not-authenticated",
+		id:    SMTPNotAuthenticated,
 		title: "The SMTP server says the client is not signed in",
 		cause: "The message was sent before authentication succeeded, or after the server dropped the authenticated state. Usually AUTH XOAUTH2 was never sent or failed earlier, or the client sent MAIL FROM on a new connection without authenticating.",
 		fix: []string{
@@ -716,7 +716,7 @@ Set-CASMailbox -Identity '{mailbox}' -SmtpClientAuthenticationDisabled $false
 		links: []linkSpec{docSMTPAuth, docMailOAuth},
 	},
 	{
-		id:    "send-as-denied",
+		id:    SendAsDenied,
 		title: "Not allowed to send as this sender",
 		cause: "The From or Sender address differs from the authenticated mailbox ({mailbox}), and the sign-in has no Send As or Send on Behalf permission on that address.",
 		fix: []string{
@@ -732,7 +732,7 @@ Add-RecipientPermission -Identity $from -Trustee '{mailbox}' -AccessRights SendA
 Get-RecipientPermission -Identity $from`,
 	},
 	{
-		id:    "auth-mechanism-unsupported",
+		id:    AuthMechanismUnsupported,
 		title: "The server does not support this sign-in method",
 		cause: "The client offered an authentication mechanism the server does not accept here. Exchange Online offers XOAUTH2 (and LOGIN for SMTP) only after STARTTLS or on the TLS port; PLAIN is not accepted by its SMTP service, and before STARTTLS no AUTH is offered at all.",
 		fix: []string{
@@ -742,7 +742,7 @@ Get-RecipientPermission -Identity $from`,
 		links: []linkSpec{docMailOAuth, docSMTPAuth},
 	},
 	{
-		id:    "protocol-error",
+		id:    ProtocolError,
 		title: "The server did not understand the command",
 		cause: "A command or the SASL exchange was malformed: for example badly encoded XOAUTH2 data, POP's AUTH XOAUTH2 sent on one line (Exchange expects it in two steps), or an unsupported parameter.",
 		fix: []string{
@@ -753,7 +753,7 @@ Get-RecipientPermission -Identity $from`,
 		links: []linkSpec{docMailOAuth},
 	},
 	{
-		id:    "server-temporary-error",
+		id:    ServerTemporaryError,
 		title: "A problem on the server's side",
 		cause: "Microsoft's service (Entra ID or Exchange Online) reported a failure on its side. Nothing needs to change in your configuration; the same request usually works a little later.",
 		fix: []string{
@@ -763,7 +763,7 @@ Get-RecipientPermission -Identity $from`,
 		links: []linkSpec{lnkServiceHealth, docMailOAuth},
 	},
 	{
-		id:    "throttled",
+		id:    Throttled,
 		title: "Too many requests, connections or messages",
 		cause: "Exchange Online, Microsoft Graph or Entra ID is limiting this app, user or mailbox because too many requests, simultaneous connections or messages were sent (for example Graph's ApplicationThrottled, SMTP's 432 4.3.2 STOREDRV concurrency limit, or a sending limit). The limit lifts by itself.",
 		fix: []string{
@@ -774,7 +774,7 @@ Get-RecipientPermission -Identity $from`,
 		links: []linkSpec{docGraphThrottle, docEXOLimits},
 	},
 	{
-		id:    "message-too-large",
+		id:    MessageTooLarge,
 		title: "The message is larger than a size limit allows",
 		cause: "The server refused the message because it is larger than a limit: the mailbox's maximum send or receive size, the organization's limit, or the protocol's (for example SMTP 552 5.3.4, MapiExceptionMaxSubmissionExceeded, or Graph ErrorMessageSizeExceeded), or the mailbox is over its storage quota. Exchange Online's default for a mailbox is 35 MB, and encoding makes a message about a third larger than its attachments.",
 		fix: []string{
@@ -786,7 +786,7 @@ Get-RecipientPermission -Identity $from`,
 		script: "{exo}\nGet-Mailbox -Identity '{mailbox}' | Format-List MaxSendSize, MaxReceiveSize\nSet-Mailbox -Identity '{mailbox}' -MaxSendSize 35MB -MaxReceiveSize 36MB",
 	},
 	{
-		id:    "xoauth2-user-invalid",
+		id:    XOAUTH2UserInvalid,
 		title: "The mailbox address sent with the token is not accepted",
 		cause: "The server rejected the user= part of the XOAUTH2 or OAUTHBEARER login ({mailbox}): it is malformed (spaces, a display name, a missing domain), it is not a mailbox this server serves, or it is not allowed on this endpoint (for example an ordinary mailbox on the High Volume Email endpoint, which accepts only its own HVE accounts).",
 		fix: []string{
@@ -798,7 +798,7 @@ Get-RecipientPermission -Identity $from`,
 		script: "{exo}\nGet-Recipient -Identity '{mailbox}' | Format-List PrimarySmtpAddress, RecipientTypeDetails, EmailAddresses",
 	},
 	{
-		id:    "cae-challenge",
+		id:    CAEChallenge,
 		title: "The token was revoked by a policy or account change (claims challenge)",
 		cause: "The server refused a token that had not yet expired and asked for a new one with a claims challenge (insufficient_claims, TokenCreatedWithOutdatedPolicies). With continuous access evaluation, Microsoft 365 learns at once when the user's password is reset, the account is disabled or its sessions are revoked, or when the request comes from a location a Conditional Access policy does not allow, and then rejects tokens issued before.",
 		fix: []string{
@@ -809,7 +809,7 @@ Get-RecipientPermission -Identity $from`,
 		links: []linkSpec{lnkSignInLogs, docCAE, docClaims},
 	},
 	{
-		id:    "graph-access-policy",
+		id:    GraphAccessPolicy,
 		title: "Exchange does not let this app open this mailbox",
 		cause: "Exchange Online limits which mailboxes the app may open, and {mailbox} is not among them. Today this is done with **RBAC for Applications**: a management role assignment (for example \"Application Mail.Read\" or \"Application Mail.Send\") with a management scope, checked by Exchange independently of the token's roles. Older tenants use an **Application Access Policy** (legacy; Microsoft says not to create new ones), which Graph reports as \"Access to OData is disabled: [RAOP]\". RBAC only adds access: a tenant-wide Entra permission (Mail.Send or Mail.Read in the token) still reaches every mailbox unless it is removed.",
 		fix: []string{
@@ -828,7 +828,7 @@ Test-ApplicationAccessPolicy -Identity '{mailbox}' -AppId '{client}'
 # New-ManagementRoleAssignment -App '{client}' -Role 'Application Mail.Send' -CustomResourceScope 'Mail app mailboxes'`,
 	},
 	{
-		id:    "graph-permission-denied",
+		id:    GraphPermissionDenied,
 		title: "Nothing grants this app access to the mailbox data in Microsoft Graph",
 		cause: "Microsoft Graph refused the call for lack of permission. For mail, the permission can come from two places: a Microsoft Graph **application** permission in Entra ID (it appears in the token's roles, for example Mail.Read or Mail.Send), or an Exchange **RBAC for Applications** role assignment, which does not appear in the token. Neither covers this call for {mailbox}. Common mix-ups: a Delegated permission added where the app signs in as itself, admin consent not granted, or an RBAC assignment whose management scope leaves this mailbox out.",
 		fix: []string{
@@ -840,7 +840,7 @@ Test-ApplicationAccessPolicy -Identity '{mailbox}' -AppId '{client}'
 		script: psTestRBAC,
 	},
 	{
-		id:    "graph-me-app-only",
+		id:    GraphMeAppOnly,
 		title: "/me cannot be used without a signed-in user",
 		cause: "The request used /me, which means \"the signed-in user\". An app-only token has no user, so Graph cannot tell whose mailbox is meant.",
 		fix: []string{
@@ -850,7 +850,7 @@ Test-ApplicationAccessPolicy -Identity '{mailbox}' -AppId '{client}'
 		links: []linkSpec{docGraphAppOnly},
 	},
 	{
-		id:    "graph-invalid-recipient",
+		id:    GraphInvalidRecipient,
 		title: "A recipient address is not valid",
 		cause: "At least one To, Cc or Bcc address is malformed or empty, or the message has no recipients at all.",
 		fix: []string{
@@ -860,7 +860,7 @@ Test-ApplicationAccessPolicy -Identity '{mailbox}' -AppId '{client}'
 		links: []linkSpec{docGraphSendMail},
 	},
 	{
-		id:    "recipient-restricted",
+		id:    RecipientRestricted,
 		title: "The recipient's side does not accept this message from this sender",
 		cause: "The message was refused for who sent it, not for how it signed in: the recipient (a group, mailbox or public folder) accepts mail only from listed or internal senders, a mail flow rule or a block list rejects it, the sender's domain fails SPF or DMARC, or the sending IP address is blocked.",
 		fix: []string{
@@ -893,7 +893,7 @@ var byID = func() map[string]*entry {
 
 // signIn holds the sign-in (Entra ID) IDs, the catalog's first section:
 // the only IDs a wording may give an Entra code the vocabulary lacks.
-var signIn = idsBetween("tenant-invalid", "tenant-restricted")
+var signIn = idsBetween(TenantInvalid, TenantRestricted)
 
 // idsBetween returns the catalog IDs from first to last, both included.
 func idsBetween(first, last string) map[string]bool {

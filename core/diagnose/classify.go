@@ -15,7 +15,9 @@ import (
 // no wording the knowledge base recognises. Codes lists the codes found;
 // Evidence is left empty for the caller, who knows what may be shown.
 func Classify(ev Evidence, f Facts) Diagnosis {
-	if normProtocol(f.Protocol) == "" {
+	if s, ok := specOf(f.Protocol); ok {
+		f.Protocol = string(s.Name)
+	} else {
 		f.Protocol = protocolOf(ev)
 	}
 	low := normalize(ev.Text + "\n" + ev.Challenge)
@@ -152,29 +154,29 @@ func refine(code int, id, low, oauth string) string {
 	switch code {
 	case 90002:
 		if strings.Contains(low, "empty guid") || strings.Contains(low, "requested tenant identifier") {
-			return "tenant-invalid"
+			return TenantInvalid
 		}
 		if name, ok := tenantName(low); ok && !plausibleTenant(name) {
-			return "tenant-invalid"
+			return TenantInvalid
 		}
 		// A tenant named after 21Vianet's domain exists only in the
 		// Microsoft Azure operated by 21Vianet cloud: not found means the
 		// request went to another cloud.
 		if name, ok := tenantName(low); ok && strings.HasSuffix(name, ".onmschina.cn") {
-			return "wrong-cloud"
+			return WrongCloud
 		}
 	case 900144, 90014:
 		if strings.Contains(low, "client_secret") || strings.Contains(low, "client_assertion") {
-			return "client-secret-missing"
+			return ClientSecretMissing
 		}
 	case 70008:
 		if strings.Contains(low, "refresh token") && !strings.Contains(low, "authorization code") {
-			return "refresh-token-expired"
+			return RefreshTokenExpired
 		}
 	case 70000:
 		// RFC 8628: the user declined the device-code sign-in.
 		if oauth == "authorization_declined" || strings.Contains(low, "authorization_declined") {
-			return "consent-declined"
+			return ConsentDeclined
 		}
 	case 50076, 50079:
 		// The same codes come back when a sign-in without a browser meets
@@ -187,20 +189,20 @@ func refine(code int, id, low, oauth string) string {
 func genericRefine(code int, low string) string {
 	switch {
 	case strings.Contains(low, "valid time range"):
-		return "clock-skew"
+		return ClockSkew
 	case strings.Contains(low, "signature") || strings.Contains(low, "key was not found"):
-		return "certificate-not-registered"
+		return CertificateNotRegistered
 	case strings.Contains(low, "must contain the following parameter"):
-		return "public-client-flows-disabled"
+		return PublicClientFlowsDisabled
 	case strings.Contains(low, "invalid username or password"):
-		return "credentials-invalid"
+		return CredentialsInvalid
 	case strings.Contains(low, "client secret") || strings.Contains(low, "client_secret"):
-		return "client-secret-invalid"
+		return ClientSecretInvalid
 	}
 	if code == 50013 {
-		return "grant-invalid"
+		return GrantInvalid
 	}
-	return "client-secret-invalid"
+	return ClientSecretInvalid
 }
 
 // tenantName extracts the tenant from "Tenant 'x' not found" or

@@ -30,7 +30,7 @@ type Finding struct {
 
 // networkIDs fail before a server was reached: DNS, TCP, TLS, a proxy.
 var networkIDs = map[string]bool{
-	"network-unreachable": true, "wrong-port": true, "tls-interception": true, "tls-version": true, "proxy-auth-required": true,
+	NetworkUnreachable: true, WrongPort: true, TLSInterception: true, TLSVersion: true, ProxyAuthRequired: true,
 }
 
 // Network reports whether id is a failure that happens before a server is

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/diagnose/internal/idlist"
 )
 
 // msalGo wraps a token-endpoint body the way MSAL Go's errors.CallErr
@@ -385,5 +387,34 @@ func TestMissingSecretParameter(t *testing.T) {
 	}
 	if d := Recognize("AADSTS90014: The required field 'client_id' is missing from the credential.", Facts{}); d.ID != "request-malformed" {
 		t.Errorf("90014 client_id = %s, want request-malformed", d.ID)
+	}
+}
+
+// TestIDConstantsAreGenerated: ids.go is what the generator makes of
+// docs/diagnoses.md today, and its constants are the catalogue's IDs in
+// order (run `go generate` in core/diagnose after editing the list).
+func TestIDConstantsAreGenerated(t *testing.T) {
+	f, err := os.Open("../../docs/diagnoses.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := idlist.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := idlist.Source(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("ids.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Error("ids.go is out of date with docs/diagnoses.md: run go generate in core/diagnose")
+	}
+	if !slices.Equal(allIDs, IDs()) {
+		t.Errorf("the constants %v are not the catalogue's IDs %v", allIDs, IDs())
 	}
 }

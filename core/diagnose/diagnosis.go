@@ -18,7 +18,7 @@ type Link struct {
 // was recognised from; callers must pass it through report redaction before
 // showing it, because a pasted text may contain a token.
 type Diagnosis struct {
-	ID       string   `json:"id"`
+	ID       ID       `json:"id"`
 	Title    string   `json:"title"`
 	Cause    string   `json:"cause"`
 	Fix      []string `json:"fix"`
@@ -54,6 +54,25 @@ type Facts struct {
 	ExchangeResource string // e.g. "https://outlook.office365.com"; the cloud's when empty
 }
 
-// Unknown is the ID of a text that was recognised as an error whose cause is
-// not known.
-const Unknown = "unknown"
+// ID is a diagnosis ID: stable, machine-readable, listed in
+// docs/diagnoses.md and declared as a constant for each entry (ids.go,
+// generated from that list). Code names IDs only by these constants, so a
+// misspelt ID does not compile. It is a plain string underneath (an alias)
+// because reports, JSON and the faces carry it as one.
+type ID = string
+
+//go:generate go run ./internal/genids
+
+// Map returns a copy of d with line applied to its one-line texts (title,
+// cause, each fix step) and text to its multi-line ones (evidence,
+// script): one place where every face and report passes a diagnosis
+// through its scrubbing.
+func (d Diagnosis) Map(line, text func(string) string) Diagnosis {
+	d.Title, d.Cause = line(d.Title), line(d.Cause)
+	d.Evidence, d.Script = text(d.Evidence), text(d.Script)
+	d.Fix = append([]string(nil), d.Fix...)
+	for i, f := range d.Fix {
+		d.Fix[i] = line(f)
+	}
+	return d
+}

@@ -223,7 +223,7 @@ func primarySMTP(text string) (int, string) {
 }
 
 // consequence lists IDs that usually follow from an earlier failure.
-var consequence = map[string]bool{"smtp-not-authenticated": true, "protocol-error": true, "server-temporary-error": true}
+var consequence = map[string]bool{SMTPNotAuthenticated: true, ProtocolError: true, ServerTemporaryError: true}
 
 // smtpRuleID looks a reply up in the SMTP vocabulary.
 func smtpRuleID(reply int, enhanced, low string) (string, bool) {

@@ -69,13 +69,13 @@ func codeFamily(ev Evidence) *family {
 		}
 		fm.id, fm.basis = httpFamily(ev.HTTPStatus, SourceGraph)
 		if fm.id == "" {
-			fm.id, fm.basis = "protocol-error", "the error envelope alone"
+			fm.id, fm.basis = ProtocolError, "the error envelope alone"
 		}
 		fm.lookup = Link{Title: "Microsoft Graph error responses", URL: "https://learn.microsoft.com/graph/errors"}
 		return fm
 	case ev.IMAPCode != "" || ev.POPCode != "":
 		c := ev.IMAPCode + ev.POPCode
-		return &family{label: "[" + c + "]", server: "The mail server", id: "mailbox-auth-rejected",
+		return &family{label: "[" + c + "]", server: "The mail server", id: MailboxAuthRejected,
 			basis: "the failed reply it came with"}
 	case ev.HTTPStatus >= 400:
 		id, basis := httpFamily(ev.HTTPStatus, ev.Source)
@@ -101,29 +101,29 @@ func smtpFamily(ev Evidence) *family {
 	}
 	switch {
 	case class == 4:
-		fm.id, fm.basis = "server-temporary-error", "its class 4 (a temporary failure)"
+		fm.id, fm.basis = ServerTemporaryError, "its class 4 (a temporary failure)"
 	case ev.SMTPCode == 530:
-		fm.id, fm.basis = "smtp-not-authenticated", "its reply 530 (authentication required)"
+		fm.id, fm.basis = SMTPNotAuthenticated, "its reply 530 (authentication required)"
 	case ev.SMTPCode == 534 || ev.SMTPCode == 535 || ev.SMTPCode == 538:
-		fm.id, fm.basis = "mailbox-auth-rejected", "its reply "+strconv.Itoa(ev.SMTPCode)+" (authentication refused)"
+		fm.id, fm.basis = MailboxAuthRejected, "its reply "+strconv.Itoa(ev.SMTPCode)+" (authentication refused)"
 	case !hasEnh:
-		fm.id, fm.basis = "protocol-error", "its reply "+strconv.Itoa(ev.SMTPCode)+" (a permanent failure)"
+		fm.id, fm.basis = ProtocolError, "its reply "+strconv.Itoa(ev.SMTPCode)+" (a permanent failure)"
 	case enh[1] == 1:
-		fm.id, fm.basis = "mailbox-not-found", "its subject 5.1 (an address problem)"
+		fm.id, fm.basis = MailboxNotFound, "its subject 5.1 (an address problem)"
 	case enh[1] == 2:
-		fm.id, fm.basis = "message-too-large", "its subject 5.2 (a mailbox status problem such as a full mailbox)"
+		fm.id, fm.basis = MessageTooLarge, "its subject 5.2 (a mailbox status problem such as a full mailbox)"
 	case enh[1] == 3:
-		fm.id, fm.basis = "message-too-large", "its subject 5.3 (a mail system limit)"
+		fm.id, fm.basis = MessageTooLarge, "its subject 5.3 (a mail system limit)"
 	case enh[1] == 4:
-		fm.id, fm.basis = "recipient-restricted", "its subject 5.4 (a routing problem)"
+		fm.id, fm.basis = RecipientRestricted, "its subject 5.4 (a routing problem)"
 	case enh[1] == 5 || enh[1] == 6:
-		fm.id, fm.basis = "protocol-error", "its subject 5."+strconv.Itoa(enh[1])+" (a protocol or content problem)"
+		fm.id, fm.basis = ProtocolError, "its subject 5."+strconv.Itoa(enh[1])+" (a protocol or content problem)"
 	case enh[1] == 7 && enh[2] < 10:
-		fm.id, fm.basis = "mailbox-auth-rejected", "its subject 5.7 (a security problem)"
+		fm.id, fm.basis = MailboxAuthRejected, "its subject 5.7 (a security problem)"
 	case enh[1] == 7:
-		fm.id, fm.basis = "recipient-restricted", "its subject 5.7 (a security or policy refusal)"
+		fm.id, fm.basis = RecipientRestricted, "its subject 5.7 (a security or policy refusal)"
 	default:
-		fm.id, fm.basis = "protocol-error", "its class 5 (a permanent failure)"
+		fm.id, fm.basis = ProtocolError, "its class 5 (a permanent failure)"
 	}
 	return fm
 }
@@ -133,33 +133,33 @@ func httpFamily(status int, source string) (id, basis string) {
 	b := "its HTTP status " + strconv.Itoa(status)
 	switch {
 	case status == 400 && source == SourceEntra:
-		return "request-malformed", b + " (a bad request)"
+		return RequestMalformed, b + " (a bad request)"
 	case status == 400:
-		return "protocol-error", b + " (a bad request)"
+		return ProtocolError, b + " (a bad request)"
 	case status == 401 && source == SourceEntra:
-		return "client-secret-invalid", b + " (the client could not be authenticated)"
+		return ClientSecretInvalid, b + " (the client could not be authenticated)"
 	case status == 401:
-		return "mailbox-auth-rejected", b + " (the token was refused)"
+		return MailboxAuthRejected, b + " (the token was refused)"
 	case status == 403 && source == SourceGraph:
-		return "graph-permission-denied", b + " (forbidden)"
+		return GraphPermissionDenied, b + " (forbidden)"
 	case status == 403:
-		return "admin-consent-required", b + " (forbidden)"
+		return AdminConsentRequired, b + " (forbidden)"
 	case status == 404 && source == SourceGraph:
-		return "mailbox-not-found", b + " (not found)"
+		return MailboxNotFound, b + " (not found)"
 	case status == 404:
-		return "resource-not-found", b + " (not found)"
+		return ResourceNotFound, b + " (not found)"
 	case status == 407:
-		return "proxy-auth-required", b + " (proxy authentication required)"
+		return ProxyAuthRequired, b + " (proxy authentication required)"
 	case status == 408 || status == 504:
-		return "network-unreachable", b + " (a timeout on the way)"
+		return NetworkUnreachable, b + " (a timeout on the way)"
 	case status == 413:
-		return "message-too-large", b + " (payload too large)"
+		return MessageTooLarge, b + " (payload too large)"
 	case status == 429:
-		return "throttled", b + " (too many requests)"
+		return Throttled, b + " (too many requests)"
 	case status >= 500:
-		return "server-temporary-error", b + " (a server-side failure)"
+		return ServerTemporaryError, b + " (a server-side failure)"
 	case status >= 400:
-		return "protocol-error", b
+		return ProtocolError, b
 	}
 	return "", ""
 }

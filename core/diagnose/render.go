@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mailoauth/mailoauth-tester/core/cloud"
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 )
 
 // Placeholders shown where a Facts field is empty. They are readable on
@@ -115,7 +116,10 @@ type renderer struct {
 }
 
 func newRenderer(f Facts) *renderer {
-	r := &renderer{f: f, c: cloudOf(f), proto: normProtocol(f.Protocol)}
+	r := &renderer{f: f, c: cloudOf(f)}
+	if s, ok := specOf(f.Protocol); ok {
+		r.proto = string(s.Name)
+	}
 	client := orPlaceholder(f.ClientID, phClient)
 	tenant := orPlaceholder(tenantOf(f), phTenant)
 	mailbox := orPlaceholder(f.Mailbox, phMailbox)
@@ -202,70 +206,60 @@ func hostOf(v, def string) string {
 // psQuote escapes a value for a PowerShell single-quoted string.
 func psQuote(v string) string { return strings.ReplaceAll(v, "'", "''") }
 
-func normProtocol(p string) string {
-	switch strings.ToLower(strings.TrimSpace(p)) {
-	case "imap", "imaps":
-		return "imap"
-	case "pop", "pop3", "pop3s":
-		return "pop"
-	case "smtp", "submission":
-		return "smtp"
-	case "graph":
-		return "graph"
+// specOf is the row of the run's protocol, if it is one the table knows.
+func specOf(p string) (protocol.Spec, bool) {
+	if strings.TrimSpace(p) == "" {
+		return protocol.Spec{}, false
 	}
-	return ""
+	return protocol.Default().Lookup(protocol.Name(p))
+}
+
+// mailRows are the Exchange protocols, for advice that names them all.
+func mailRows() protocol.Table { return protocol.Default().For(protocol.Exchange) }
+
+// oneOf joins words as "a, b or c".
+func oneOf(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// protocolWords collects one word per mail protocol.
+func protocolWords(word func(protocol.Spec) string) []string {
+	var out []string
+	for _, s := range mailRows() {
+		if w := word(s); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func roleFor(p string) string {
-	switch p {
-	case "imap":
-		return "IMAP.AccessAsApp"
-	case "pop":
-		return "POP.AccessAsApp"
-	case "smtp":
-		return "SMTP.SendAsApp"
-	case "graph":
-		return "Mail.ReadWrite or Mail.Send (Microsoft Graph, Application)"
+	if s, ok := specOf(p); ok {
+		return s.Role()
 	}
-	return "IMAP.AccessAsApp, POP.AccessAsApp or SMTP.SendAsApp"
+	return oneOf(protocolWords(protocol.Spec.Role))
 }
 
 func scopeFor(p string) string {
-	switch p {
-	case "imap":
-		return "IMAP.AccessAsUser.All"
-	case "pop":
-		return "POP.AccessAsUser.All"
-	case "smtp":
-		return "SMTP.Send"
-	case "graph":
-		return "Mail.ReadWrite or Mail.Send (Microsoft Graph, Delegated)"
+	if s, ok := specOf(p); ok {
+		return s.Scope()
 	}
-	return "IMAP.AccessAsUser.All, POP.AccessAsUser.All or SMTP.Send"
+	return oneOf(protocolWords(protocol.Spec.Scope))
 }
 
 func protoName(p string) string {
-	switch p {
-	case "imap":
-		return "IMAP"
-	case "pop":
-		return "POP"
-	case "smtp":
-		return "SMTP"
-	case "graph":
-		return "Microsoft Graph"
+	if s, ok := specOf(p); ok {
+		return s.Noun
 	}
-	return "IMAP, POP or SMTP"
+	return oneOf(protocolWords(func(s protocol.Spec) string { return s.Noun }))
 }
 
 func casFlagFor(p string) string {
-	switch p {
-	case "imap":
-		return "-ImapEnabled $true"
-	case "pop":
-		return "-PopEnabled $true"
-	case "smtp":
-		return "-SmtpClientAuthenticationDisabled $false"
+	if s, ok := specOf(p); ok {
+		return s.CASFlag
 	}
-	return "-ImapEnabled $true -PopEnabled $true -SmtpClientAuthenticationDisabled $false"
+	return strings.Join(protocolWords(func(s protocol.Spec) string { return s.CASFlag }), " ")
 }

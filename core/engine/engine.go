@@ -13,6 +13,7 @@ import (
 	"github.com/mailoauth/mailoauth-tester/core/auth"
 	"github.com/mailoauth/mailoauth-tester/core/cloud"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
 )
 
@@ -45,9 +46,12 @@ type Options struct {
 	// Paste asks the user for text (the redirected address of an
 	// authorization-code sign-in); nil when the face cannot ask.
 	Paste func(ctx context.Context, p Prompt) (string, error)
-	// HTTPTransport is the base transport for Entra ID requests; nil uses
-	// one with the proxy from the environment.
+	// HTTPTransport is the base transport for Entra ID and Graph requests;
+	// nil uses one with the proxy from the environment.
 	HTTPTransport *http.Transport
+	// Protocols is the protocol table; nil means protocol.Default(). A test
+	// adds a protocol with one more row.
+	Protocols protocol.Table
 }
 
 func (o Options) now() time.Time {
@@ -61,16 +65,17 @@ func (o Options) now() time.Time {
 type Job struct {
 	p        profile.Profile
 	opts     Options
+	flow     profile.FlowSpec
+	table    protocol.Table
 	cloud    cloud.Cloud
 	roots    *x509.CertPool
 	cert     *auth.Certificate
 	scrub    *secret.Scrubber
-	imap     string
-	pop      string
-	smtp     string
-	graphURL string
+	hosts    map[protocol.Name]string // every protocol's endpoint: host:port, or an https URL
 	provider cloud.Provider
 	warning  profile.Problems
+	// inspect, when set (by tests), sees the run's state after it ended.
+	inspect func(*run)
 }
 
 // Prepare normalises and validates p, loads the certificate and the CA
@@ -78,11 +83,15 @@ type Job struct {
 // field. It makes no network connection.
 func Prepare(p profile.Profile, opts Options) (*Job, profile.Problems) {
 	p = profile.Normalize(p)
-	j := &Job{p: p, opts: opts, scrub: &secret.Scrubber{}}
+	j := &Job{p: p, opts: opts, scrub: &secret.Scrubber{}, table: opts.Protocols}
+	if j.table == nil {
+		j.table = protocol.Default()
+	}
+	j.flow, _ = profile.LookupFlow(p.Flow)
 	j.scrub.Add(p.ClientSecret, p.CertPassword, p.Password)
 	var problems profile.Problems
 	if p.HasCredentials() {
-		problems = profile.Validate(p)
+		problems = profile.ValidateWith(p, j.table)
 	} else {
 		problems = profile.ValidateEnvironment(p)
 	}
@@ -98,16 +107,22 @@ func Prepare(p profile.Profile, opts Options) (*Job, profile.Problems) {
 		c.AuthorityHost = p.AuthorityHost
 	}
 	j.cloud = c
-	j.imap, j.pop, j.smtp = or(p.IMAPHost, c.IMAPHost), or(p.POPHost, c.POPHost), or(p.SMTPHost, c.SMTPHost)
-	if p.Flow == profile.AppPassword && p.HasCredentials() {
+	basic := !j.flow.OAuth && p.HasCredentials()
+	if basic {
 		pv, err := cloud.LookupProvider(p.Provider)
 		if err != nil {
 			return nil, profile.Problems{{Field: profile.FieldProvider, Message: err.Error()}}
 		}
 		j.provider = pv
-		j.imap, j.pop, j.smtp = or(p.IMAPHost, pv.IMAPHost), or(p.POPHost, pv.POPHost), or(p.SMTPHost, pv.SMTPHost)
 	}
-	j.graphURL = strings.TrimSuffix(or(p.GraphURL, c.GraphHost), "/")
+	j.hosts = map[protocol.Name]string{}
+	for _, s := range j.table {
+		def := s.Host(c)
+		if basic && s.ProviderHost != nil {
+			def = s.ProviderHost(j.provider)
+		}
+		j.hosts[s.Name] = strings.TrimSuffix(or(p.HostOverride(s.Name), def), "/")
+	}
 	if j.roots, err = rootPool(opts.RootCAs, p.CAFile); err != nil {
 		return nil, profile.Problems{{Field: profile.FieldCAFile, Message: err.Error(), Fix: "give a PEM file with one or more CERTIFICATE blocks"}}
 	}
@@ -174,49 +189,24 @@ func (j *Job) Warnings() profile.Problems { return j.warning }
 // own through it.
 func (j *Job) Scrubber() *secret.Scrubber { return j.scrub }
 
-// Plan lists the steps the job will run, in order.
+// Plan lists the steps the job will run, in order, each with the steps it
+// reads: the graph the run executes. The CLI prints it and the window's
+// checklist shows it.
 func (j *Job) Plan() []StepInfo {
-	if j.Environment() {
-		return j.envPlan()
+	defs := j.plan()
+	out := make([]StepInfo, len(defs))
+	for i, d := range defs {
+		out[i] = StepInfo{Name: d.name, Title: d.title, Needs: append([]StepName(nil), d.needs...)}
 	}
-	var s []StepInfo
-	if len(j.warning) > 0 {
-		s = append(s, StepInfo{"input", "Input"})
-	}
-	oauth, delegated := j.p.Flow.UsesOAuth(), j.p.Flow.Delegated()
-	mail := j.mailProtocols()
-	if oauth {
-		s = append(s, StepInfo{"tenant", "Tenant"})
-		if len(mail) > 0 || delegated {
-			title := "Token"
-			if delegated {
-				title = "Sign-in"
-			}
-			s = append(s, StepInfo{"token", title}, StepInfo{"claims", "Claims"})
-		}
-		if j.p.Has(profile.Graph) && (!delegated || len(mail) > 0) {
-			s = append(s, StepInfo{"graph-token", "Graph token"})
-		}
-	}
-	for _, pr := range mail {
-		s = append(s, StepInfo{string(pr), pr.Title()})
-	}
-	if j.p.Has(profile.Graph) {
-		s = append(s, StepInfo{"graph", "Graph"})
-	}
-	if delegated {
-		s = append(s, StepInfo{"refresh", "Refresh"})
-	}
-	return s
+	return out
 }
 
-// mailProtocols are the selected protocols that use the Exchange token,
-// in display order.
-func (j *Job) mailProtocols() []profile.Protocol {
-	var out []profile.Protocol
-	for _, pr := range profile.MailProtocols {
-		if j.p.Has(pr) {
-			out = append(out, pr)
+// selected returns the selected protocols of a resource, in table order.
+func (j *Job) selected(r protocol.Resource) protocol.Table {
+	var out protocol.Table
+	for _, s := range j.table.For(r) {
+		if j.p.Has(s.Name) {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -230,15 +220,19 @@ func (j *Job) graphResource() string { return j.cloud.GraphHost }
 // tests can show or assert them (e.g. that switching the cloud switched
 // them all).
 func (j *Job) Hosts() map[string]string {
-	return map[string]string{"authority": j.cloud.AuthorityHost, "exchange-resource": j.cloud.ExchangeResource,
-		"imap": j.imap, "pop": j.pop, "smtp": j.smtp, "graph": j.graphURL, "graph-resource": j.graphResource(), "portal": j.cloud.PortalHost}
+	out := map[string]string{"authority": j.cloud.AuthorityHost, "exchange-resource": j.cloud.ExchangeResource,
+		"graph-resource": j.graphResource(), "portal": j.cloud.PortalHost}
+	for n, h := range j.hosts {
+		out[string(n)] = h
+	}
+	return out
 }
 
 // Input returns the non-secret description of the job.
 func (j *Job) Input() Input {
 	in := Input{Cloud: j.cloud.Name, AuthorityHost: j.cloud.AuthorityHost}
 	if j.Environment() {
-		in.IMAPHost, in.POPHost, in.SMTPHost, in.GraphURL = j.imap, j.pop, j.smtp, j.graphURL
+		in.IMAPHost, in.POPHost, in.SMTPHost, in.GraphURL = j.hosts[protocol.IMAP], j.hosts[protocol.POP], j.hosts[protocol.SMTP], j.hosts[protocol.Graph]
 		return in
 	}
 	in.Tenant, in.ClientID, in.Mailbox = j.p.Tenant, j.p.ClientID, j.p.Mailbox
@@ -266,14 +260,14 @@ func (j *Job) Input() Input {
 	for _, pr := range j.p.Protocols {
 		in.Protocols = append(in.Protocols, string(pr))
 		switch pr {
-		case profile.IMAP:
-			in.IMAPHost = j.imap
-		case profile.POP:
-			in.POPHost = j.pop
-		case profile.SMTP:
-			in.SMTPHost = j.smtp
-		case profile.Graph:
-			in.GraphURL = j.graphURL
+		case protocol.IMAP:
+			in.IMAPHost = j.hosts[pr]
+		case protocol.POP:
+			in.POPHost = j.hosts[pr]
+		case protocol.SMTP:
+			in.SMTPHost = j.hosts[pr]
+		case protocol.Graph:
+			in.GraphURL = j.hosts[pr]
 		}
 	}
 	return in

@@ -308,14 +308,14 @@ func TestTokenFailureSkipsProtocols(t *testing.T) {
 func TestNoEventsAfterRunEnd(t *testing.T) {
 	j := prepare(t, profile.Profile{})
 	var got []Kind
-	r := &run{j: j, emitf: func(e Event) { got = append(got, e.Kind) }, steps: map[string]*StepResult{"imap": {Name: "imap"}}}
+	r := &run{j: j, emitf: func(e Event) { got = append(got, e.Kind) }, steps: map[StepName]*stepState{"imap": {def: &stepDef{name: "imap"}}}}
 	r.emit(Event{Kind: RunEnd})
 	r.log("imap", Info, "late", "")
 	r.timing("imap", probe.Timing{Name: "late"})
 	if len(got) != 1 || got[0] != RunEnd {
 		t.Errorf("events = %v, want only RunEnd", got)
 	}
-	if n := len(r.steps["imap"].Timings); n != 0 {
+	if n := len(r.steps["imap"].res.Timings); n != 0 {
 		t.Errorf("a late timing was recorded (%d)", n)
 	}
 }

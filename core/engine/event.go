@@ -54,7 +54,7 @@ const (
 type Event struct {
 	Time      time.Time
 	Kind      Kind
-	Step      string // step name; "" for run-level events
+	Step      StepName // "" for run-level events
 	Level     Level
 	Text      string
 	Detail    string
@@ -64,25 +64,42 @@ type Event struct {
 	Steps     []StepInfo // RunStart only
 	Result    *Result    // RunEnd only
 	Prompt    *Prompt    // PromptEvent only
+
+	safe bool // the texts are scrubbed and made safe to show already
 }
 
-// StepInfo names a planned step.
+// StepInfo names a planned step and the steps whose results it reads.
 type StepInfo struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`
+	Name  StepName   `json:"name"`
+	Title string     `json:"title"`
+	Needs []StepName `json:"needs,omitempty"`
 }
 
-// StepResult is how a step ended.
+// StepResult is how a step ended. Start is when it began, Waited how
+// long it then waited for the steps it needs (a connection opened early
+// waits for the token), both counted from the run's start, so a report
+// can draw which step waited for what.
 type StepResult struct {
-	Name       string
+	Name       StepName
 	Title      string
 	Status     Status
-	Duration   time.Duration
+	Start      time.Duration // offset from the run's start; 0 for a step that never began
+	Waited     time.Duration // time between its start and its end spent waiting for its inputs
+	Duration   time.Duration // its own time, the wait not counted
 	Detail     string
 	Diagnosis  *diagnose.Diagnosis
-	Timings    []probe.Timing
+	Timings    []Timing
 	Transcript []probe.Line
 	Messages   []string // further findings (e.g. every claims mismatch)
+}
+
+// Timing is one timed stage of a step (DNS, TCP, TLS, a command, an HTTP
+// request) with its start as an offset from the run's start.
+type Timing struct {
+	Name     string
+	Start    time.Duration
+	Duration time.Duration
+	Detail   string
 }
 
 // Result is a finished run.
@@ -119,7 +136,7 @@ type Input struct {
 }
 
 // Step returns the named step's result, or nil.
-func (r *Result) Step(name string) *StepResult {
+func (r *Result) Step(name StepName) *StepResult {
 	for i := range r.Steps {
 		if r.Steps[i].Name == name {
 			return &r.Steps[i]

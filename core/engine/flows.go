@@ -6,13 +6,8 @@ import (
 	"time"
 
 	"github.com/mailoauth/mailoauth-tester/core/auth"
-	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 )
-
-// userWaitTimeout bounds how long a sign-in waits for a person (browser,
-// device code, pasted code): long enough to find a phone for MFA, short
-// enough that a forgotten window does not wait forever.
-const userWaitTimeout = 10 * time.Minute
 
 // PromptKind says what a Prompt asks of the user.
 type PromptKind string
@@ -35,27 +30,20 @@ type Prompt struct {
 	Expires time.Time
 }
 
-// waitsForUser reports whether the flow's token needs a person.
-func (j *Job) waitsForUser() bool { return j.p.Flow.UsesOAuth() && !j.p.Flow.Unattended() }
-
 // mailScopes are the scopes the flow asks for to log in to the selected
-// mail protocols (or Graph alone).
+// mail protocols (or Graph alone): the protocol table's delegated scope of
+// each, or the Exchange resource's .default for app-only.
 func (j *Job) mailScopes() []string {
 	if len(j.p.Scopes) > 0 {
 		return j.p.Scopes
 	}
-	if !j.p.Flow.Delegated() {
+	if !j.flow.Delegated {
 		return []string{j.cloud.ExchangeScope()}
 	}
 	var s []string
-	for _, pr := range j.mailProtocols() {
-		switch pr {
-		case profile.IMAP:
-			s = append(s, j.cloud.DelegatedResource+"/IMAP.AccessAsUser.All")
-		case profile.POP:
-			s = append(s, j.cloud.DelegatedResource+"/POP.AccessAsUser.All")
-		case profile.SMTP:
-			s = append(s, j.cloud.DelegatedResource+"/SMTP.Send")
+	for _, p := range j.selected(protocol.Exchange) {
+		if len(p.Scopes) > 0 {
+			s = append(s, j.cloud.DelegatedResource+"/"+p.Scopes[0])
 		}
 	}
 	if len(s) == 0 {
@@ -64,54 +52,45 @@ func (j *Job) mailScopes() []string {
 	return s
 }
 
-// graphScopes are the scopes for the Graph token.
+// graphScopes are the scopes for the Graph token: .default for app-only,
+// the protocol table's delegated scope (and the one that sends, when the
+// test message is sent) for a user.
 func (j *Job) graphScopes() []string {
 	res := strings.TrimSuffix(j.graphResource(), "/")
-	if !j.p.Flow.Delegated() {
+	if !j.flow.Delegated {
 		return []string{res + "/.default"}
 	}
-	s := []string{res + "/Mail.Read"}
-	if j.p.SendTestMail {
-		s = append(s, res+"/Mail.Send")
+	var s []string
+	for _, p := range j.selected(protocol.MicrosoftGraph) {
+		if len(p.Scopes) > 0 {
+			s = append(s, res+"/"+p.Scopes[0])
+		}
+		if j.p.SendTestMail && p.SendPermission != "" {
+			s = append(s, res+"/"+p.SendPermission)
+		}
 	}
 	return s
 }
 
-// newFlow builds the MSAL-backed flow of the profile.
-func (r *run) newFlow(ctx context.Context) (auth.Flow, error) {
-	p := r.j.p
-	cc := auth.ClientCredentialsConfig{AuthorityHost: r.j.cloud.AuthorityHost, Tenant: p.Tenant, ClientID: p.ClientID,
-		Secret: p.ClientSecret, Cert: r.j.cert, HTTPClient: r.httpClient("token")}
-	pub := auth.PublicConfig{AuthorityHost: r.j.cloud.AuthorityHost, Tenant: p.Tenant, ClientID: p.ClientID,
-		HTTPClient: r.httpClient("token"), LoginHint: p.SignInUser(), OpenURL: r.opener(), RedirectURI: p.RedirectURI,
+// newFlow builds the sign-in flow the flow table names for the profile. It
+// makes no connection.
+func (r *run) newFlow() (auth.Flow, error) {
+	p, spec := r.j.p, r.j.flow
+	cfg := auth.Config{AuthorityHost: r.j.cloud.AuthorityHost, Tenant: p.Tenant, ClientID: p.ClientID,
+		Secret: p.ClientSecret, Cert: r.j.cert, User: p.SignInUser(), Password: p.Password, RedirectURI: p.RedirectURI,
+		HTTPClient: r.httpClient(StepToken), OpenURL: r.opener(),
 		OnDeviceCode: func(dc auth.DeviceCodeInfo) {
-			r.emit(Event{Kind: PromptEvent, Step: "token", Level: Warns, Text: dc.Message,
+			r.emit(Event{Kind: PromptEvent, Step: StepToken, Level: Warns, Text: dc.Message,
 				Prompt: &Prompt{Kind: PromptDeviceCode, URL: dc.VerificationURL, Code: dc.UserCode, Message: dc.Message, Expires: dc.ExpiresOn}})
 		}}
-	if r.j.opts.Paste != nil {
-		pub.Paste = func(ctx context.Context, authorizeURL string) (string, error) {
-			return r.j.opts.Paste(ctx, Prompt{Kind: PromptPaste, URL: authorizeURL,
-				Message: "Sign in in the browser. If it shows an error instead of coming back here, paste the error text."})
+	if r.j.opts.Paste != nil && spec.PastePrompt != "" {
+		cfg.Paste = func(ctx context.Context, authorizeURL string) (string, error) {
+			r.calls.enter()
+			defer r.calls.leave()
+			return r.j.opts.Paste(ctx, Prompt{Kind: PromptPaste, URL: authorizeURL, Message: spec.PastePrompt})
 		}
 	}
-	switch p.Flow {
-	case profile.Interactive:
-		return auth.NewInteractive(pub)
-	case profile.DeviceCode:
-		return auth.NewDeviceCode(pub)
-	case profile.Password:
-		return auth.NewPassword(pub, p.SignInUser(), p.Password)
-	case profile.AuthCode:
-		cfg := auth.AuthCodeConfig{ClientCredentialsConfig: cc, RedirectURI: p.RedirectURI, LoginHint: p.SignInUser(), OpenURL: r.opener()}
-		if r.j.opts.Paste != nil {
-			cfg.Paste = func(ctx context.Context, authorizeURL string) (string, error) {
-				return r.j.opts.Paste(ctx, Prompt{Kind: PromptPaste, URL: authorizeURL,
-					Message: "Sign in in the browser. If it does not come back here by itself, paste the address the browser shows after sign-in (or just the code, or the error text)."})
-			}
-		}
-		return auth.NewAuthCode(cfg)
-	}
-	return auth.NewClientCredentials(cc)
+	return auth.New(spec.SignIn, cfg)
 }
 
 // opener tells the face that the browser opens, then opens it.
@@ -121,7 +100,7 @@ func (r *run) opener() func(string) error {
 		open = auth.OpenBrowser
 	}
 	return func(u string) error {
-		r.emit(Event{Kind: PromptEvent, Step: "token", Level: Info, Text: "Sign in in the browser window that just opened.",
+		r.emit(Event{Kind: PromptEvent, Step: StepToken, Level: Info, Text: "Sign in in the browser window that just opened.",
 			Prompt: &Prompt{Kind: PromptBrowser, URL: u, Message: "If no browser opened, open this address yourself."}})
 		return open(u)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/mailoauth/mailoauth-tester/core/cloud"
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/probe"
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 )
 
 // RefusedError is a request the tester would not send, or a response it
@@ -20,7 +21,7 @@ import (
 // did not name: plain HTTP, another host (by a redirect, or by an OpenID
 // configuration that names it). URLs in it have no query string.
 type RefusedError struct {
-	Step string
+	Step StepName
 	What string // what was refused, e.g. "a redirect from https://a/x to http://a/x"
 }
 
@@ -43,15 +44,25 @@ func (e *BodyLimitError) Error() string {
 // guard keeps one step's HTTP requests on its own hosts, over https.
 type guard struct {
 	r     *run
-	step  string
+	step  StepName
 	hosts []string // host[:port] keys the step may contact
 }
 
+// hostKind is which shared transport a step's requests use: the
+// protocol's own for a protocol that is a web service (Graph), the
+// authority's for every other step.
+func (r *run) hostKind(step StepName) string {
+	if s, ok := r.j.table.Lookup(protocol.Name(step)); ok && s.Addressing == protocol.GraphUsers {
+		return string(s.Name)
+	}
+	return "authority"
+}
+
 // allowedHosts are the hosts a step may send requests to: Graph's host for
-// the Graph steps, the authority's host and its aliases for the others.
-func (r *run) allowedHosts(step string) []string {
-	if step == "graph" {
-		return []string{hostKey(r.j.graphURL)}
+// the Graph step, the authority's host and its aliases for the others.
+func (r *run) allowedHosts(step StepName) []string {
+	if kind := r.hostKind(step); kind != "authority" {
+		return []string{hostKey(r.j.hosts[protocol.Name(kind)])}
 	}
 	key := hostKey(r.j.cloud.AuthorityHost)
 	hosts := []string{key}
@@ -195,17 +206,17 @@ func (b *cappedBody) Close() error { return b.rc.Close() }
 // guardDiagnosis explains a failure caused by the tester's own safeguards
 // (a refused redirect or endpoint, an over-long answer) with their
 // diagnosis; ok is false for any other error.
-func (r *run) guardDiagnosis(err error, protocol string) (d *diagnose.Diagnosis, text string, ok bool) {
+func (r *run) guardDiagnosis(err error, p protocol.Name) (d *diagnose.Diagnosis, text string, ok bool) {
 	var re *RefusedError
 	var be *BodyLimitError
 	var le *probe.LimitError
 	switch {
 	case errors.As(err, &re):
-		d, text = r.diag("redirect-refused", protocol), "refused "+re.What+": credentials go only to the hosts you named, over https"
+		d, text = r.diag(diagnose.RedirectRefused, p), "refused "+re.What+": credentials go only to the hosts you named, over https"
 	case errors.As(err, &be):
-		d, text = r.diag("response-too-large", protocol), be.Error()[len("engine: "):]
+		d, text = r.diag(diagnose.ResponseTooLarge, p), be.Error()[len("engine: "):]
 	case errors.As(err, &le):
-		d, text = r.diag("response-too-large", protocol), le.Error()[len("probe: "):]
+		d, text = r.diag(diagnose.ResponseTooLarge, p), le.Error()[len("probe: "):]
 	default:
 		return nil, "", false
 	}

@@ -28,43 +28,54 @@ const (
 // bodies capped at maxHTTPBody, and the guards that keep credentials where
 // the user pointed: only https, only to the step's own hosts (the
 // authority and its aliases, or the Graph host), no redirect that changes
-// scheme or host, no OpenID configuration that names another host.
-func (r *run) httpClient(step string) *http.Client {
+// scheme or host, no OpenID configuration that names another host. The
+// steps that talk to one kind of host share one transport, so a request
+// reuses the connection an earlier one opened (the refresh reuses the
+// sign-in's, Graph's login the connection its step opened before the
+// token was there).
+func (r *run) httpClient(step StepName) *http.Client {
+	g := &guard{r: r, step: step, hosts: r.allowedHosts(step)}
+	return &http.Client{Transport: &tracing{base: r.transport(r.hostKind(step)), r: r, step: step, g: g}, Timeout: tokenTimeout, CheckRedirect: g.checkRedirect}
+}
+
+// transport returns the run's shared transport for one kind of host.
+func (r *run) transport(kind string) *http.Transport {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if tr := r.transports[kind]; tr != nil {
+		return tr
+	}
 	var tr *http.Transport
 	if r.j.opts.HTTPTransport != nil {
 		tr = r.j.opts.HTTPTransport.Clone()
 	} else {
 		d := &net.Dialer{Timeout: connectTimeout, Resolver: r.j.opts.Resolver}
 		tr = &http.Transport{Proxy: netenv.Func(), DialContext: d.DialContext,
-			TLSHandshakeTimeout: connectTimeout, ForceAttemptHTTP2: true, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}
+			TLSHandshakeTimeout: connectTimeout, ForceAttemptHTTP2: true, MaxIdleConns: 8, IdleConnTimeout: 30 * time.Second}
 	}
 	if r.j.opts.DialContext != nil {
 		tr.DialContext = r.j.opts.DialContext
 	}
 	tr.TLSClientConfig = &tls.Config{RootCAs: r.j.roots, MinVersion: tls.VersionTLS12}
 	tr.MaxResponseHeaderBytes = maxHTTPHeader
-	r.mu.Lock()
-	r.transports = append(r.transports, tr)
-	r.mu.Unlock()
-	g := &guard{r: r, step: step, hosts: r.allowedHosts(step)}
-	return &http.Client{Transport: &tracing{base: tr, r: r, step: step, g: g}, Timeout: tokenTimeout, CheckRedirect: g.checkRedirect}
+	if r.transports == nil {
+		r.transports = map[string]*http.Transport{}
+	}
+	r.transports[kind] = tr
+	return tr
 }
 
-// closeIdle closes the idle keep-alive connections of the run's HTTP
-// transports: a finished run keeps no connection (and no goroutine) open,
-// so a window that runs the test again and again does not grow.
-func (r *run) closeIdle() {
+// closeTransports closes the idle connections the run leaves.
+func (r *run) closeTransports() {
 	r.mu.Lock()
-	trs := r.transports
-	r.transports = nil
-	r.mu.Unlock()
-	for _, tr := range trs {
+	defer r.mu.Unlock()
+	for _, tr := range r.transports {
 		tr.CloseIdleConnections()
 	}
 }
 
 // logProxy says which proxy, if any, requests to host go through.
-func (r *run) logProxy(step, host string) {
+func (r *run) logProxy(step StepName, host string) {
 	if r.j.opts.HTTPTransport != nil || r.j.opts.DialContext != nil {
 		return // the caller routes connections itself
 	}
@@ -73,14 +84,14 @@ func (r *run) logProxy(step, host string) {
 
 // noteTLS checks a verified TLS session for signs of interception and
 // remembers the finding for the step.
-func (r *run) noteTLS(step, host string, st tls.ConnectionState) {
+func (r *run) noteTLS(step StepName, host string, st tls.ConnectionState) {
 	f := netenv.Interception(host, st)
 	if f == "" {
 		return
 	}
 	r.mu.Lock()
 	if r.tlsFindings == nil {
-		r.tlsFindings = map[string]string{}
+		r.tlsFindings = map[StepName]string{}
 	}
 	first := r.tlsFindings[step] == ""
 	r.tlsFindings[step] = f
@@ -91,7 +102,7 @@ func (r *run) noteTLS(step, host string, st tls.ConnectionState) {
 }
 
 // tlsFinding returns the interception finding of a step, if any.
-func (r *run) tlsFinding(step string) string {
+func (r *run) tlsFinding(step StepName) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.tlsFindings[step]
@@ -100,7 +111,7 @@ func (r *run) tlsFinding(step string) string {
 type tracing struct {
 	base http.RoundTripper
 	r    *run
-	step string
+	step StepName
 	g    *guard
 }
 
@@ -110,7 +121,7 @@ func (t *tracing) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	var dnsStart, connStart, tlsStart time.Time
 	tm := func(name string, since time.Time, detail string) {
-		t.r.timing(t.step, probe.Timing{Name: name, Duration: time.Since(since), Detail: detail})
+		t.r.timing(t.step, probe.Timing{Name: name, Began: since, Duration: time.Since(since), Detail: detail})
 	}
 	trace := &httptrace.ClientTrace{
 		DNSStart: func(httptrace.DNSStartInfo) { dnsStart = time.Now() },

@@ -187,19 +187,7 @@ func (s *session) imap() {
 		s.flood("A")
 		return
 	}
-	if s.write(greeting) != nil {
-		return
-	}
-	for {
-		l, err := s.line()
-		if err != nil {
-			return
-		}
-		f := strings.Fields(l)
-		if len(f) < 2 {
-			s.write("* BAD no command\r\n")
-			continue
-		}
+	s.commands(greeting, "* BAD no command\r\n", 2, func(f []string) bool {
 		tag, cmd := f[0], strings.ToUpper(f[1])
 		switch cmd {
 		case "CAPABILITY":
@@ -214,10 +202,11 @@ func (s *session) imap() {
 					cont = "+ \r\n* OK still here\r\n"
 				}
 				if s.write(cont) != nil {
-					return
+					return false
 				}
+				var err error
 				if resp, err = s.line(); err != nil {
-					return
+					return false
 				}
 			}
 			s.write(tag + " NO [AUTHENTICATIONFAILED] " + s.rejection(resp, "AUTHENTICATE failed.") + "\r\n")
@@ -225,9 +214,33 @@ func (s *session) imap() {
 			s.write(tag + " NO [AUTHENTICATIONFAILED] " + s.rejection("", "LOGIN failed.") + "\r\n")
 		case "LOGOUT":
 			s.write("* BYE\r\n" + tag + " OK LOGOUT completed.\r\n")
-			return
+			return false
 		default:
 			s.write(tag + " BAD Command Error. 12\r\n")
+		}
+		return true
+	})
+}
+
+// commands writes the greeting, then hands each command line, split into
+// words, to handle until it returns false or the client goes; a line of
+// fewer than minWords words is answered with short.
+func (s *session) commands(greeting, short string, minWords int, handle func(f []string) bool) {
+	if s.write(greeting) != nil {
+		return
+	}
+	for {
+		l, err := s.line()
+		if err != nil {
+			return
+		}
+		f := strings.Fields(l)
+		if len(f) < minWords {
+			s.write(short)
+			continue
+		}
+		if !handle(f) {
+			return
 		}
 	}
 }
@@ -257,29 +270,17 @@ func (s *session) pop() {
 		s.flood("A")
 		return
 	}
-	if s.write(greeting) != nil {
-		return
-	}
-	for {
-		l, err := s.line()
-		if err != nil {
-			return
-		}
-		f := strings.Fields(l)
-		if len(f) == 0 {
-			s.write("-ERR Protocol error. 14\r\n")
-			continue
-		}
+	s.commands(greeting, "-ERR Protocol error. 14\r\n", 1, func(f []string) bool {
 		switch strings.ToUpper(f[0]) {
 		case "CAPA":
 			s.write("+OK\r\nTOP\r\nUIDL\r\nSASL XOAUTH2\r\nUSER\r\n.\r\n")
 		case "AUTH":
 			if s.write("+ \r\n") != nil {
-				return
+				return false
 			}
 			resp, err := s.line()
 			if err != nil {
-				return
+				return false
 			}
 			s.write("-ERR " + s.rejection(resp, "Authentication failure: unknown user name or bad password.") + "\r\n")
 		case "USER":
@@ -288,11 +289,12 @@ func (s *session) pop() {
 			s.write("-ERR " + s.rejection("", "Logon failure: unknown user name or bad password.") + "\r\n")
 		case "QUIT":
 			s.write("+OK Microsoft Exchange Server POP3 server signing off.\r\n")
-			return
+			return false
 		default:
 			s.write("-ERR Protocol error. 14\r\n")
 		}
-	}
+		return true
+	})
 }
 
 func (s *session) smtp() {
@@ -305,19 +307,7 @@ func (s *session) smtp() {
 		s.flood("A")
 		return
 	}
-	if s.write(greeting) != nil {
-		return
-	}
-	for {
-		l, err := s.line()
-		if err != nil {
-			return
-		}
-		f := strings.Fields(l)
-		if len(f) == 0 {
-			s.write("500 5.3.3 Unrecognized command\r\n")
-			continue
-		}
+	s.commands(greeting, "500 5.3.3 Unrecognized command\r\n", 1, func(f []string) bool {
 		switch strings.ToUpper(f[0]) {
 		case "EHLO", "HELO":
 			switch {
@@ -326,17 +316,17 @@ func (s *session) smtp() {
 			case s.m.b == FloodLines:
 				// After STARTTLS: the flood goes through TLS.
 				s.flood("250-still here\r\n")
-				return
+				return false
 			default:
 				s.write("250-hostile.example Hello\r\n250-SIZE 37748736\r\n250-AUTH LOGIN XOAUTH2\r\n250 SMTPUTF8\r\n")
 			}
 		case "STARTTLS":
 			if s.write("220 2.0.0 SMTP server ready\r\n") != nil {
-				return
+				return false
 			}
 			tc := tls.Server(s.c, s.m.conf)
 			if tc.Handshake() != nil {
-				return
+				return false
 			}
 			s.c, s.r, s.tls = tc, bufio.NewReaderSize(tc, 4096), true
 		case "AUTH":
@@ -347,11 +337,12 @@ func (s *session) smtp() {
 			s.write("535 5.7.3 " + s.rejection(resp, "Authentication unsuccessful") + "\r\n")
 		case "QUIT":
 			s.write("221 2.0.0 Service closing transmission channel\r\n")
-			return
+			return false
 		case "NOOP":
 			s.write("250 2.0.0 OK\r\n")
 		default:
 			s.write("502 5.3.3 Command not implemented\r\n")
 		}
-	}
+		return true
+	})
 }

@@ -46,8 +46,10 @@ func (e *NetError) Error() string {
 func (e *NetError) Unwrap() error { return e.Err }
 
 // Timing is one timed stage of a probe, e.g. {"tls", 12ms, "TLS 1.3, CN=…"}.
+// Began is when the stage started, so a run can place it on a time line.
 type Timing struct {
 	Name     string
+	Began    time.Time
 	Duration time.Duration
 	Detail   string
 }
@@ -95,7 +97,7 @@ func (t *Target) host() string {
 }
 
 func (t *Target) timing(name string, start time.Time, detail string) Timing {
-	tm := Timing{Name: name, Duration: time.Since(start), Detail: detail}
+	tm := Timing{Name: name, Began: start, Duration: time.Since(start), Detail: detail}
 	if t.OnTiming != nil {
 		t.OnTiming(tm)
 	}

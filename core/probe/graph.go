@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/visible"
 )
 
 // Graph throttling: honour Retry-After, but never wait longer than this for
@@ -34,6 +36,17 @@ type GraphError struct {
 	RequestID  string
 	RetryAfter time.Duration
 	Body       string
+	// Challenge is the WWW-Authenticate header of a 401: a continuous
+	// access evaluation claims challenge carries error="insufficient_claims"
+	// and the claims to ask for.
+	Challenge string
+}
+
+// InsufficientClaims reports a claims challenge (continuous access
+// evaluation): the token was revoked by a policy or account change and a
+// new one must be asked for with the claims the challenge names.
+func (e *GraphError) InsufficientClaims() bool {
+	return strings.Contains(strings.ToLower(e.Challenge), `error="insufficient_claims"`)
 }
 
 var _ error = (*GraphError)(nil)
@@ -54,13 +67,75 @@ type Graph struct {
 	OnTiming   func(Timing)
 	// OnThrottle, when set, is told about each wait for Retry-After.
 	OnThrottle func(wait time.Duration, e *GraphError)
+	// SendTest makes Login send one test message to the mailbox.
+	SendTest bool
+
+	status int // HTTP status of the request Connect made without a token
 }
 
 func (g *Graph) timing(name string, start time.Time, detail string) {
 	if g.OnTiming != nil {
-		g.OnTiming(Timing{Name: name, Duration: time.Since(start), Detail: detail})
+		g.OnTiming(Timing{Name: name, Began: start, Duration: time.Since(start), Detail: detail})
 	}
 }
+
+// graphReachPath is what Connect asks for without a token: any Graph
+// resource answers 401, which proves the path and TLS work.
+const graphReachPath = "/v1.0/organization"
+
+// Connect opens the connection to Graph before the token exists: it
+// sends one request without a token (Graph answers 401) and leaves the
+// connection in the client's pool for the requests Login makes. Errors
+// are the transport's (guard refusals and body limits included), wrapped
+// in a *NetError.
+func (g *Graph) Connect(ctx context.Context) error {
+	start := time.Now()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(g.BaseURL, "/")+graphReachPath, nil)
+	if err != nil {
+		return err
+	}
+	g.note(FromClient, "GET "+graphReachPath+" (no token: opens the connection)")
+	resp, err := g.Client.Do(req)
+	if err != nil {
+		return &NetError{Stage: StageTCP, Addr: req.URL.Host, Err: err}
+	}
+	defer resp.Body.Close()
+	// Read the answer to the end, so the connection can be used again.
+	if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxGraphBody+1)); err != nil {
+		return &NetError{Stage: StageGreeting, Addr: req.URL.Host, Err: err}
+	}
+	g.status = resp.StatusCode
+	g.note(FromServer, resp.Status)
+	g.timing("connect", start, fmt.Sprintf("%s answered %s without a token", req.URL.Host, resp.Status))
+	return nil
+}
+
+// Status is the HTTP status Graph answered Connect with.
+func (g *Graph) Status() int { return g.status }
+
+// Offers implements Prober: Graph takes bearer tokens only, in a header.
+func (g *Graph) Offers(Mechanism) bool { return true }
+
+// Login reads the inbox with the token and, when SendTest is set, sends
+// the test message. Errors are *GraphError or transport errors.
+func (g *Graph) Login(ctx context.Context, token string) (string, error) {
+	summary, err := g.Inbox(ctx, token)
+	if err != nil || !g.SendTest {
+		return summary, err
+	}
+	if err := g.SendMessage(ctx, token, TestSubject); err != nil {
+		return "", err
+	}
+	return summary + "; test message sent to " + g.Mailbox, nil
+}
+
+// LoginPassword implements Prober: Graph has no password login.
+func (g *Graph) LoginPassword(context.Context, string, string) (string, error) {
+	return "", ErrNoPasswordLogin
+}
+
+// Close implements Prober; the client's pool keeps the connection.
+func (g *Graph) Close() {}
 
 func (g *Graph) userPath() string {
 	if g.Me {
@@ -84,14 +159,14 @@ func (g *Graph) Inbox(ctx context.Context, token string) (string, error) {
 	if err := json.Unmarshal(body, &f); err != nil {
 		return "", fmt.Errorf("probe: graph: unexpected inbox reply: %w", err)
 	}
-	s := fmt.Sprintf("Inbox: %d %s, %d unread", f.Total, plural(f.Total, "item", "items"), f.Unread)
+	s := fmt.Sprintf("Inbox: %d %s, %d unread", f.Total, visible.Plural(f.Total, "item", "items"), f.Unread)
 	g.timing("inbox", start, s)
 	return s, nil
 }
 
-// SendTest sends one short message from the mailbox to itself with
+// SendMessage sends one short message from the mailbox to itself with
 // sendMail (not saved to Sent Items).
-func (g *Graph) SendTest(ctx context.Context, token, subject string) error {
+func (g *Graph) SendMessage(ctx context.Context, token, subject string) error {
 	start := time.Now()
 	msg := map[string]any{
 		"message": map[string]any{
@@ -168,7 +243,8 @@ func (g *Graph) note(dir Direction, text string) {
 }
 
 func parseGraphError(resp *http.Response, data []byte) *GraphError {
-	ge := &GraphError{Status: resp.StatusCode, Body: strings.TrimSpace(string(data)), RequestID: resp.Header.Get("request-id")}
+	ge := &GraphError{Status: resp.StatusCode, Body: strings.TrimSpace(string(data)), RequestID: resp.Header.Get("request-id"),
+		Challenge: resp.Header.Get("WWW-Authenticate")}
 	var env struct {
 		Error struct {
 			Code    string `json:"code"`

@@ -9,6 +9,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/mailoauth/mailoauth-tester/core/visible"
 )
 
 // IMAP probes an IMAP server on implicit TLS (port 993): Connect opens the
@@ -53,7 +55,7 @@ func (p *IMAP) Connect(ctx context.Context) error {
 }
 
 // Offers reports whether the server advertised the SASL mechanism.
-func (p *IMAP) Offers(mech string) bool { return containsFold(p.mechs, mech) }
+func (p *IMAP) Offers(mech Mechanism) bool { return containsFold(p.mechs, string(mech)) }
 
 func capList(caps imap.CapSet) string {
 	var s []string
@@ -81,7 +83,7 @@ func (p *IMAP) Login(ctx context.Context, token string) (string, error) {
 	if p.c == nil {
 		return "", errors.New("probe: imap: Login before Connect")
 	}
-	if !p.Offers(string(p.Mech)) {
+	if !p.Offers(p.Mech) {
 		return "", &MechanismError{Protocol: "imap", Mech: p.Mech, Offered: p.mechs}
 	}
 	stop := context.AfterFunc(ctx, func() { p.c.Close() })
@@ -91,7 +93,7 @@ func (p *IMAP) Login(ctx context.Context, token string) (string, error) {
 	if err := p.c.Authenticate(sc); err != nil {
 		var ie *imap.Error
 		if errors.As(err, &ie) {
-			return "", &RejectedError{Protocol: "imap", Reply: imapReply(ie), Challenge: string(sc.ServerError), Err: err}
+			return "", &RejectedError{Protocol: "imap", Reply: imapReply(ie), Code: ReplyCode{IMAP: string(ie.Code)}, Challenge: string(sc.ServerError), Err: err}
 		}
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
@@ -99,23 +101,25 @@ func (p *IMAP) Login(ctx context.Context, token string) (string, error) {
 	return p.examine(ctx)
 }
 
-// examine opens INBOX read-only and logs out.
+// examine opens INBOX read-only and logs out without waiting for the
+// server's goodbye: the answer is known by then, and the wait would only
+// add a round trip to the run.
 func (p *IMAP) examine(ctx context.Context) (string, error) {
 	start := time.Now()
 	data, err := p.c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		var ie *imap.Error
 		if errors.As(err, &ie) {
-			return "", &CommandError{Protocol: "imap", Command: "EXAMINE INBOX", Reply: imapReply(ie), Err: err}
+			return "", &CommandError{Protocol: "imap", Command: "EXAMINE INBOX", Reply: imapReply(ie), Code: ReplyCode{IMAP: string(ie.Code)}, Err: err}
 		}
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
-	summary := fmt.Sprintf("INBOX: %d %s", data.NumMessages, plural(int(data.NumMessages), "message", "messages"))
+	summary := fmt.Sprintf("INBOX: %d %s", data.NumMessages, visible.Plural(int(data.NumMessages), "message", "messages"))
 	p.timing("examine", start, summary)
 	start = time.Now()
-	if err := p.c.Logout().Wait(); err == nil {
-		p.timing("logout", start, "")
-	}
+	p.c.Logout()
+	p.timing("logout", start, "sent; not waiting for the goodbye")
+	p.c.Close()
 	return summary, nil
 }
 
@@ -131,7 +135,7 @@ func (p *IMAP) LoginPassword(ctx context.Context, user, password string) (string
 	if err := p.c.Login(user, password).Wait(); err != nil {
 		var ie *imap.Error
 		if errors.As(err, &ie) {
-			return "", &RejectedError{Protocol: "imap", Reply: imapReply(ie), Err: err}
+			return "", &RejectedError{Protocol: "imap", Reply: imapReply(ie), Code: ReplyCode{IMAP: string(ie.Code)}, Err: err}
 		}
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
@@ -152,11 +156,4 @@ func (p *IMAP) Close() {
 	if p.c != nil {
 		p.c.Close()
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mailoauth/mailoauth-tester/core/probe/pop3"
+	"github.com/mailoauth/mailoauth-tester/core/visible"
 )
 
 // popCommandTimeout bounds one POP3 command; the run's context bounds the
@@ -60,16 +61,7 @@ func (p *POP) Connect(ctx context.Context) error {
 
 // Offers reports whether the server advertised the SASL mechanism (true
 // when the server sent no CAPA: then only AUTH itself can tell).
-func (p *POP) Offers(mech string) bool { return !p.capa || containsFold(p.mechs, mech) }
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
-}
+func (p *POP) Offers(mech Mechanism) bool { return !p.capa || containsFold(p.mechs, string(mech)) }
 
 // Login authenticates with the token, runs STAT and QUIT, and returns a
 // summary such as "3 messages, 12 KB". Errors are *RejectedError,
@@ -78,7 +70,7 @@ func (p *POP) Login(ctx context.Context, token string) (string, error) {
 	if p.c == nil {
 		return "", errors.New("probe: pop: Login before Connect")
 	}
-	if !p.Offers(string(p.Mech)) {
+	if !p.Offers(p.Mech) {
 		return "", &MechanismError{Protocol: "pop", Mech: p.Mech, Offered: p.mechs}
 	}
 	stop := context.AfterFunc(ctx, func() { p.c.Close() })
@@ -88,7 +80,7 @@ func (p *POP) Login(ctx context.Context, token string) (string, error) {
 	if err := p.c.Auth(sc); err != nil {
 		var pe *pop3.Error
 		if errors.As(err, &pe) {
-			return "", &RejectedError{Protocol: "pop", Reply: pe.Reply, Challenge: string(sc.ServerError), Err: err}
+			return "", &RejectedError{Protocol: "pop", Reply: pe.Reply, Code: ReplyCode{POP: pe.Code}, Challenge: string(sc.ServerError), Err: err}
 		}
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
@@ -108,7 +100,7 @@ func (p *POP) LoginPassword(ctx context.Context, user, password string) (string,
 	if err := p.c.UserPass(user, password); err != nil {
 		var pe *pop3.Error
 		if errors.As(err, &pe) {
-			return "", &RejectedError{Protocol: "pop", Reply: pe.Reply, Err: err}
+			return "", &RejectedError{Protocol: "pop", Reply: pe.Reply, Code: ReplyCode{POP: pe.Code}, Err: err}
 		}
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
@@ -116,22 +108,23 @@ func (p *POP) LoginPassword(ctx context.Context, user, password string) (string,
 	return p.stat(ctx)
 }
 
-// stat runs STAT and QUIT.
+// stat runs STAT and sends QUIT without waiting for the goodbye (the
+// answer is known by then; the wait would only add a round trip).
 func (p *POP) stat(ctx context.Context) (string, error) {
 	start := time.Now()
 	n, size, err := p.c.Stat()
 	if err != nil {
 		var pe *pop3.Error
 		if errors.As(err, &pe) {
-			return "", &CommandError{Protocol: "pop", Command: "STAT", Reply: pe.Reply, Err: err}
+			return "", &CommandError{Protocol: "pop", Command: "STAT", Reply: pe.Reply, Code: ReplyCode{POP: pe.Code}, Err: err}
 		}
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
-	summary := fmt.Sprintf("%d %s, %s", n, plural(n, "message", "messages"), humanBytes(size))
+	summary := fmt.Sprintf("%d %s, %s", n, visible.Plural(n, "message", "messages"), humanBytes(size))
 	p.timing("stat", start, summary)
 	start = time.Now()
-	if err := p.c.Quit(); err == nil {
-		p.timing("quit", start, "")
+	if err := p.c.QuitNoWait(); err == nil {
+		p.timing("quit", start, "sent; not waiting for the goodbye")
 	}
 	return summary, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -46,14 +47,15 @@ func (p *SMTP) Connect(ctx context.Context) error {
 	// Before TLS the raw connection is recorded; from STARTTLS on, the
 	// client's debug writer sees the plaintext (direction told by syntax).
 	start := time.Now()
-	c, err := smtp.NewClientStartTLS(p.Transcript.ConnUntilSTARTTLS(p.limited(raw)), p.TLSConfig())
+	ehlo := &ehloWatch{Conn: p.limited(raw)}
+	c, err := smtp.NewClientStartTLS(p.Transcript.ConnUntilSTARTTLS(ehlo), p.TLSConfig())
 	if err != nil {
 		raw.Close()
 		if le := p.over(err); le != err {
 			return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: le}
 		}
-		if strings.Contains(err.Error(), "STARTTLS") {
-			return &NetError{Stage: StageTLS, Addr: p.Addr, Err: errors.New("server does not offer STARTTLS")}
+		if ehlo.withoutSTARTTLS() {
+			return &NetError{Stage: StageTLS, Addr: p.Addr, Err: ErrNoSTARTTLS}
 		}
 		return &NetError{Stage: StageGreeting, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
@@ -104,7 +106,7 @@ func (p *SMTP) over(err error) error {
 }
 
 // Offers reports whether the server advertised the AUTH mechanism.
-func (p *SMTP) Offers(mech string) bool { return p.c != nil && p.c.SupportsAuth(mech) }
+func (p *SMTP) Offers(mech Mechanism) bool { return p.c != nil && p.c.SupportsAuth(string(mech)) }
 
 // Login authenticates with the token and quits. It returns "AUTH
 // accepted". Errors are *RejectedError or *NetError.
@@ -125,7 +127,7 @@ func (p *SMTP) auth(ctx context.Context, sc sasl.Client, mech string) (string, e
 	stop := context.AfterFunc(ctx, func() { p.raw.Close() })
 	defer stop()
 	start := time.Now()
-	if !p.Offers(mech) {
+	if !p.Offers(Mechanism(mech)) {
 		_, mechs := p.c.Extension("AUTH")
 		return "", &MechanismError{Protocol: "smtp", Mech: Mechanism(mech), Offered: strings.Fields(mechs)}
 	}
@@ -136,7 +138,7 @@ func (p *SMTP) auth(ctx context.Context, sc sasl.Client, mech string) (string, e
 			if bc, ok := sc.(*BearerClient); ok {
 				challenge = string(bc.ServerError)
 			}
-			return "", &RejectedError{Protocol: "smtp", Reply: smtpReply(se), Challenge: challenge, Err: err}
+			return "", &RejectedError{Protocol: "smtp", Reply: smtpReply(se), Code: smtpCode(se), Challenge: challenge, Err: err}
 		}
 		return "", &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(ctxErr(ctx, err))}
 	}
@@ -161,7 +163,7 @@ func (p *SMTP) send() error {
 	fail := func(cmd string, err error) error {
 		var se *smtp.SMTPError
 		if errors.As(err, &se) {
-			return &CommandError{Protocol: "smtp", Command: cmd, Reply: smtpReply(se), Err: err}
+			return &CommandError{Protocol: "smtp", Command: cmd, Reply: smtpReply(se), Code: smtpCode(se), Err: err}
 		}
 		return &NetError{Stage: StageCommand, Addr: p.Addr, Err: p.over(err)}
 	}
@@ -193,10 +195,62 @@ const TestSubject = "Mail OAuth Tester: test message"
 
 func smtpReply(e *smtp.SMTPError) string {
 	s := fmt.Sprintf("%d", e.Code)
-	if e.EnhancedCode != (smtp.EnhancedCode{}) && e.EnhancedCode != smtp.NoEnhancedCode {
-		s += fmt.Sprintf(" %d.%d.%d", e.EnhancedCode[0], e.EnhancedCode[1], e.EnhancedCode[2])
+	if c := smtpCode(e); c.Enhanced != "" {
+		s += " " + c.Enhanced
 	}
 	return s + " " + strings.TrimSpace(e.Message)
+}
+
+// smtpCode reads go-smtp's reply as typed codes.
+func smtpCode(e *smtp.SMTPError) ReplyCode {
+	c := ReplyCode{SMTP: e.Code}
+	if e.EnhancedCode != (smtp.EnhancedCode{}) && e.EnhancedCode != smtp.NoEnhancedCode {
+		c.Enhanced = fmt.Sprintf("%d.%d.%d", e.EnhancedCode[0], e.EnhancedCode[1], e.EnhancedCode[2])
+	}
+	return c
+}
+
+// ehloWatch reads along the server's plain-text lines before STARTTLS and
+// notes whether an EHLO reply offered STARTTLS, so a server that does not
+// is reported as ErrNoSTARTTLS by what it said, not by the wording of
+// go-smtp's error.
+type ehloWatch struct {
+	net.Conn
+	mu       sync.Mutex
+	line     []byte
+	ehlo     bool // a complete 250 reply to EHLO (or HELO) came
+	startTLS bool // one of its lines was STARTTLS
+}
+
+func (w *ehloWatch) Read(p []byte) (int, error) {
+	n, err := w.Conn.Read(p)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, b := range p[:n] {
+		if b != '\n' {
+			if len(w.line) < 512 {
+				w.line = append(w.line, b)
+			}
+			continue
+		}
+		l := strings.ToUpper(strings.TrimRight(string(w.line), "\r"))
+		w.line = w.line[:0]
+		switch {
+		case strings.HasPrefix(l, "250-STARTTLS") || strings.HasPrefix(l, "250 STARTTLS"):
+			w.startTLS, w.ehlo = true, w.ehlo || strings.HasPrefix(l, "250 ")
+		case strings.HasPrefix(l, "250 "):
+			w.ehlo = true
+		}
+	}
+	return n, err
+}
+
+// withoutSTARTTLS reports that the server answered EHLO and did not offer
+// STARTTLS.
+func (w *ehloWatch) withoutSTARTTLS() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.ehlo && !w.startTLS
 }
 
 // Close releases the connection.

@@ -145,7 +145,7 @@ func (t *Transcript) tailLocked() []kept {
 
 func (t *Transcript) dropNoteLocked(n int) Line {
 	return Line{Time: time.Now(), Dir: '*', Text: fmt.Sprintf("[… %d %s (%s) not kept: a transcript keeps the first %d and the last %d lines …]",
-		n, plural(n, "line", "lines"), humanBytes(t.dropped), maxKeptHead, maxKeptTail)}
+		n, visible.Plural(n, "line", "lines"), humanBytes(t.dropped), maxKeptHead, maxKeptTail)}
 }
 
 // Conn wraps c so that bytes read are recorded as server lines and bytes

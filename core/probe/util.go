@@ -4,11 +4,21 @@ import (
 	"crypto/rand"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 func sortStrings(s []string) []string {
 	sort.Strings(s)
 	return s
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // newRequestID returns a random GUID-shaped ID for client-request-id, so a

@@ -8,10 +8,12 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 )
 
-// Flow names a way of getting a token. Only client credentials exists so
-// far; the others are listed so faces can show them as they arrive.
+// Flow names a way of getting a token (or, for AppPassword, of logging in
+// without one). What each flow needs and does is its row in Flows.
 type Flow string
 
 // Flows.
@@ -24,94 +26,66 @@ const (
 	AppPassword       Flow = "app-password"       // basic auth with an (app) password, no token
 )
 
-// AllFlows lists the flows in the order they are shown.
-var AllFlows = []Flow{ClientCredentials, Interactive, DeviceCode, AuthCode, Password, AppPassword}
+// AllFlows lists the flows in the order they are shown (the order of Flows).
+var AllFlows = func() []Flow {
+	out := make([]Flow, len(Flows))
+	for i, f := range Flows {
+		out[i] = f.Flow
+	}
+	return out
+}()
 
 // Title is the flow's display name.
 func (f Flow) Title() string {
-	switch f {
-	case ClientCredentials:
-		return "App-only (client credentials)"
-	case Interactive:
-		return "Browser sign-in (delegated)"
-	case DeviceCode:
-		return "Device code (delegated)"
-	case AuthCode:
-		return "Authorization code with web redirect"
-	case Password:
-		return "Username + password (ROPC)"
-	case AppPassword:
-		return "App password / basic auth (no OAuth)"
+	if s, ok := LookupFlow(f); ok {
+		return s.Title
 	}
 	return string(f)
 }
 
 // Explain is one line saying when to use the flow.
 func (f Flow) Explain() string {
-	switch f {
-	case ClientCredentials:
-		return "Unattended services (Sytel Softdial, eCASE): the app's own identity with Exchange application permissions, admin consent, an Exchange service principal and mailbox permission."
-	case Interactive:
-		return "A person signs in in the browser; the app gets delegated IMAP/POP/SMTP permissions for that user (and mailboxes shared with them)."
-	case DeviceCode:
-		return "Sign in on another device or browser with a short code; for admins who cannot register redirect URIs, and for machines without a browser."
-	case AuthCode:
-		return "Products with a web redirect URI and a client secret (Cisco ECE, XCALLY): the code comes back to the redirect address, or you paste it here."
-	case Password:
-		return "Legacy products that send a user name and password for a token. Microsoft discourages it: MFA, federation and Conditional Access break it."
-	case AppPassword:
-		return "Plain IMAP/POP/SMTP login with a password or app password: tests Gmail/Outlook.com app passwords, and proves basic auth is off in Microsoft 365."
-	}
-	return ""
+	s, _ := LookupFlow(f)
+	return s.Explain
 }
 
 // Delegated reports whether the flow signs a user in.
 func (f Flow) Delegated() bool {
-	switch f {
-	case Interactive, DeviceCode, AuthCode, Password:
-		return true
-	}
-	return false
+	s, _ := LookupFlow(f)
+	return s.Delegated
 }
 
 // Unattended reports whether the flow gets its token without waiting for
 // a person, so mail connections can be opened while it runs.
-func (f Flow) Unattended() bool { return f == ClientCredentials || f == Password }
+func (f Flow) Unattended() bool {
+	s, ok := LookupFlow(f)
+	return ok && s.OAuth && !s.PersonWaits
+}
 
 // UsesOAuth reports whether the flow gets a token at all.
-func (f Flow) UsesOAuth() bool { return f != AppPassword }
+func (f Flow) UsesOAuth() bool {
+	s, ok := LookupFlow(f)
+	return !ok || s.OAuth
+}
 
-// Protocol is a mail protocol to probe.
-type Protocol string
+// Protocol is a protocol to probe; the table of protocols is
+// core/protocol (this is the same type, so profiles and the table agree).
+type Protocol = protocol.Name
 
-// Protocols.
+// Protocols of the default table.
 const (
-	IMAP  Protocol = "imap"
-	POP   Protocol = "pop"
-	SMTP  Protocol = "smtp"
-	Graph Protocol = "graph"
+	IMAP  = protocol.IMAP
+	POP   = protocol.POP
+	SMTP  = protocol.SMTP
+	Graph = protocol.Graph
 )
 
 // AllProtocols lists the protocols in the order they are shown.
-var AllProtocols = []Protocol{IMAP, POP, SMTP, Graph}
+var AllProtocols = protocol.Default().Names()
 
-// MailProtocols are the protocols that log in with XOAUTH2/OAUTHBEARER.
-var MailProtocols = []Protocol{IMAP, POP, SMTP}
-
-// Title is the protocol's display name.
-func (p Protocol) Title() string {
-	switch p {
-	case IMAP:
-		return "IMAP"
-	case POP:
-		return "POP3"
-	case SMTP:
-		return "SMTP"
-	case Graph:
-		return "Graph"
-	}
-	return strings.ToUpper(string(p))
-}
+// MailProtocols are the protocols that log in to Exchange with
+// XOAUTH2/OAUTHBEARER (or a password).
+var MailProtocols = protocol.Default().For(protocol.Exchange).Names()
 
 // Mechanism is the SASL mechanism used to present the token.
 type Mechanism string
@@ -207,8 +181,8 @@ func Normalize(p Profile) Profile {
 	seen := map[Protocol]bool{}
 	for _, pr := range p.Protocols {
 		pr = Protocol(strings.ToLower(Clean(string(pr))))
-		if pr == "pop3" {
-			pr = POP
+		if s, ok := protocol.Default().Lookup(pr); ok {
+			pr = s.Name // "pop3" is POP
 		}
 		if pr == "" || seen[pr] {
 			continue
@@ -252,4 +226,21 @@ func (p Profile) Has(pr Protocol) bool {
 		}
 	}
 	return false
+}
+
+// HostOverride is the endpoint the user gave for a protocol: host:port for
+// the mail protocols, an https URL for Graph; "" means the cloud's (or the
+// app-password provider's).
+func (p Profile) HostOverride(pr Protocol) string {
+	switch pr {
+	case IMAP:
+		return p.IMAPHost
+	case POP:
+		return p.POPHost
+	case SMTP:
+		return p.SMTPHost
+	case Graph:
+		return p.GraphURL
+	}
+	return ""
 }

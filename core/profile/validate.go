@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/mailoauth/mailoauth-tester/core/cloud"
+	"github.com/mailoauth/mailoauth-tester/core/diagnose"
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
 )
 
@@ -126,12 +128,16 @@ const zeroGUID = "00000000-0000-0000-0000-000000000000"
 
 // Validate checks a normalized profile without touching the network (it
 // only stats local files). Errors stop the run; warnings do not.
-func Validate(p Profile) Problems {
+func Validate(p Profile) Problems { return ValidateWith(p, protocol.Default()) }
+
+// ValidateWith is Validate for a run that knows the protocols of table
+// (the default table plus, say, a test's own protocol).
+func ValidateWith(p Profile, table protocol.Table) Problems {
 	var ps Problems
 	add := func(field string, sev Severity, diag, msg, fix string) {
 		ps = append(ps, Problem{Field: field, Severity: sev, Message: msg, Fix: fix, DiagnosisID: diag})
 	}
-	if p.Flow.UsesOAuth() {
+	if spec, _ := LookupFlow(p.Flow); spec.Uses(FieldTenant) {
 		validateTenant(p, add)
 		validateClientID(p, add)
 	}
@@ -139,7 +145,7 @@ func Validate(p Profile) Problems {
 	validateMailbox(p, add)
 	validateSecretChars(p, add)
 	validateFlowFields(p, add)
-	validateChoices(p, add)
+	validateChoices(p, table, add)
 	validateEndpoints(p, add)
 	if p.Timeout < 0 {
 		add(FieldTimeout, Error, "", fmt.Sprintf("timeout %s is negative", p.Timeout), "use a positive duration such as 20s or 1m")
@@ -172,25 +178,25 @@ func validateTenant(p Profile, add addFunc) {
 	t := p.Tenant
 	switch {
 	case t == "":
-		add(FieldTenant, Error, "tenant-invalid", "tenant is empty", tenantHint)
+		add(FieldTenant, Error, diagnose.TenantInvalid, "tenant is empty", tenantHint)
 	case strings.Contains(t, "://") || strings.Contains(t, "/"):
 		fix := tenantHint
 		if g := guidAny.FindString(t); g != "" {
 			fix = fmt.Sprintf("paste only the tenant ID (%s), not a URL or path", g)
 		}
-		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %s is a URL or path, not a tenant", show(t)), fix)
+		add(FieldTenant, Error, diagnose.TenantInvalid, fmt.Sprintf("tenant %s is a URL or path, not a tenant", show(t)), fix)
 	case strings.EqualFold(t, zeroGUID) || placeholderRE.MatchString(t):
-		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %s is a placeholder", show(t)), tenantHint)
+		add(FieldTenant, Error, diagnose.TenantInvalid, fmt.Sprintf("tenant %s is a placeholder", show(t)), tenantHint)
 	case isMultiTenantAlias(t) && (p.Flow == ClientCredentials || p.Flow == AuthCode):
-		add(FieldTenant, Error, "tenant-required", fmt.Sprintf("tenant %s is not a specific tenant; %s needs the tenant that owns the app", show(t), p.Flow.Title()), tenantHint)
+		add(FieldTenant, Error, diagnose.TenantRequired, fmt.Sprintf("tenant %s is not a specific tenant; %s needs the tenant that owns the app", show(t), p.Flow.Title()), tenantHint)
 	case isMultiTenantAlias(t):
-		add(FieldTenant, Warning, "tenant-required", fmt.Sprintf("tenant %s works only for multitenant apps", show(t)), "a single-tenant app needs its own tenant: "+tenantHint)
+		add(FieldTenant, Warning, diagnose.TenantRequired, fmt.Sprintf("tenant %s works only for multitenant apps", show(t)), "a single-tenant app needs its own tenant: "+tenantHint)
 	case strings.Contains(t, "@"):
-		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %s is an e-mail address", show(t)), fmt.Sprintf("use the domain part (%s) or the Directory (tenant) ID", show(t[strings.LastIndex(t, "@")+1:])))
+		add(FieldTenant, Error, diagnose.TenantInvalid, fmt.Sprintf("tenant %s is an e-mail address", show(t)), fmt.Sprintf("use the domain part (%s) or the Directory (tenant) ID", show(t[strings.LastIndex(t, "@")+1:])))
 	case IsGUID(t):
 	case domainRE.MatchString(t):
 	default:
-		add(FieldTenant, Error, "tenant-invalid", fmt.Sprintf("tenant %s is neither a GUID nor a domain name", show(t)), tenantHint)
+		add(FieldTenant, Error, diagnose.TenantInvalid, fmt.Sprintf("tenant %s is neither a GUID nor a domain name", show(t)), tenantHint)
 	}
 }
 
@@ -208,43 +214,41 @@ func validateClientID(p Profile, add addFunc) {
 	c := p.ClientID
 	switch {
 	case c == "":
-		add(FieldClientID, Error, "app-not-found", "client ID is empty", clientHint)
+		add(FieldClientID, Error, diagnose.AppNotFound, "client ID is empty", clientHint)
 	case strings.Contains(c, "@"):
-		add(FieldClientID, Error, "app-not-found", fmt.Sprintf("client ID %s is an e-mail address, not an application ID", show(c)), clientHint)
+		add(FieldClientID, Error, diagnose.AppNotFound, fmt.Sprintf("client ID %s is an e-mail address, not an application ID", show(c)), clientHint)
 	case strings.EqualFold(c, zeroGUID):
-		add(FieldClientID, Error, "app-not-found", "client ID is the all-zero placeholder GUID", clientHint)
+		add(FieldClientID, Error, diagnose.AppNotFound, "client ID is the all-zero placeholder GUID", clientHint)
 	case !IsGUID(c):
-		add(FieldClientID, Error, "app-not-found", fmt.Sprintf("client ID %s is not a GUID", show(c)), clientHint)
+		add(FieldClientID, Error, diagnose.AppNotFound, fmt.Sprintf("client ID %s is not a GUID", show(c)), clientHint)
 	case strings.EqualFold(c, p.Tenant):
-		add(FieldClientID, Warning, "app-not-found", "client ID is the same as the tenant ID", "the Application (client) ID and the Directory (tenant) ID are two different GUIDs on the app's Overview page")
+		add(FieldClientID, Warning, diagnose.AppNotFound, "client ID is the same as the tenant ID", "the Application (client) ID and the Directory (tenant) ID are two different GUIDs on the app's Overview page")
 	}
 }
 
 func validateCredential(p Profile, add addFunc) {
-	switch p.Flow {
-	case ClientCredentials, AuthCode:
-	case Interactive, DeviceCode:
-		if p.ClientSecret != "" || p.CertFile != "" {
+	if spec, _ := LookupFlow(p.Flow); !spec.Uses(FieldSecret) {
+		// A flow that waits for a person in the browser is a public
+		// client: a secret given for it is a sign of the wrong flow.
+		if spec.PersonWaits && (p.ClientSecret != "" || p.CertFile != "") {
 			add(FieldSecret, Warning, "", p.Flow.Title()+" is a public-client flow: the client secret or certificate is not used", "clear it, or choose Authorization code with web redirect if the product uses the secret")
 		}
-		return
-	default:
 		return
 	}
 	s := p.ClientSecret
 	switch {
 	case s == "" && p.CertFile == "":
-		add(FieldSecret, Error, "client-secret-missing", "client secret is empty (and no certificate is given)",
+		add(FieldSecret, Error, diagnose.ClientSecretMissing, "client secret is empty (and no certificate is given)",
 			"create one under App registrations → your app → Certificates & secrets → New client secret and copy its Value, or give a certificate")
 	case s != "" && p.CertFile != "":
 		add(FieldSecret, Error, "", "both a client secret and a certificate are given", "use one: clear the secret to test the certificate, or drop the certificate")
 	case s != "" && IsGUID(s):
-		add(FieldSecret, Warning, "client-secret-invalid", "THIS LOOKS LIKE THE SECRET ID, NOT THE SECRET VALUE",
+		add(FieldSecret, Warning, diagnose.ClientSecretInvalid, "THIS LOOKS LIKE THE SECRET ID, NOT THE SECRET VALUE",
 			"under Certificates & secrets copy the Value column (about 40 characters, contains '~'); the Secret ID GUID is not a password. The value is shown only once, right after the secret is created — if it is gone, create a new secret")
 	case s != "" && strings.Contains(s, " "):
-		add(FieldSecret, Warning, "client-secret-invalid", "client secret contains spaces", "copy the Value again with the portal's copy button; secret values have no spaces")
+		add(FieldSecret, Warning, diagnose.ClientSecretInvalid, "client secret contains spaces", "copy the Value again with the portal's copy button; secret values have no spaces")
 	case s != "" && len(s) < 16:
-		add(FieldSecret, Warning, "client-secret-invalid", fmt.Sprintf("client secret is only %d characters; Entra secret values are about 40", len(s)), "copy the whole Value with the portal's copy button")
+		add(FieldSecret, Warning, diagnose.ClientSecretInvalid, fmt.Sprintf("client secret is only %d characters; Entra secret values are about 40", len(s)), "copy the whole Value with the portal's copy button")
 	}
 	if p.CertFile != "" {
 		if msg := checkFile(p.CertFile); msg != "" {
@@ -256,11 +260,11 @@ func validateCredential(p Profile, add addFunc) {
 func validateMailbox(p Profile, add addFunc) {
 	hint := "type the mailbox's primary SMTP address, e.g. support@contoso.com"
 	if p.Mailbox == "" {
-		add(FieldMailbox, Error, "mailbox-not-found", "mailbox is empty", hint)
+		add(FieldMailbox, Error, diagnose.MailboxNotFound, "mailbox is empty", hint)
 		return
 	}
 	if msg, fix := addressProblem(p.Mailbox); msg != "" {
-		add(FieldMailbox, Error, "mailbox-not-found", "mailbox "+msg, hint+fix)
+		add(FieldMailbox, Error, diagnose.MailboxNotFound, "mailbox "+msg, hint+fix)
 	}
 }
 
@@ -293,7 +297,7 @@ func addressProblem(v string) (msg, fix string) {
 	return "", ""
 }
 
-func validateChoices(p Profile, add addFunc) {
+func validateChoices(p Profile, table protocol.Table, add addFunc) {
 	known := false
 	var names []string
 	for _, f := range AllFlows {
@@ -303,17 +307,20 @@ func validateChoices(p Profile, add addFunc) {
 	if !known {
 		add(FieldFlow, Error, "", fmt.Sprintf("flow %q is not supported", p.Flow), "use one of "+strings.Join(names, ", "))
 	}
-	if p.Flow == AppPassword && p.Has(Graph) {
-		add(FieldProtocols, Error, "", "Microsoft Graph has no password login", "drop graph, or choose an OAuth flow")
+	var choices []string
+	for _, n := range table.Names() {
+		choices = append(choices, string(n))
 	}
 	if len(p.Protocols) == 0 {
-		add(FieldProtocols, Error, "", "no protocol selected", "choose at least one of imap, pop, smtp, graph")
+		add(FieldProtocols, Error, "", "no protocol selected", "choose at least one of "+strings.Join(choices, ", "))
 	}
 	for _, pr := range p.Protocols {
-		switch pr {
-		case IMAP, POP, SMTP, Graph:
-		default:
-			add(FieldProtocols, Error, "", fmt.Sprintf("unknown protocol %q", pr), "choose from imap, pop, smtp, graph")
+		spec, ok := table.Lookup(pr)
+		switch {
+		case !ok:
+			add(FieldProtocols, Error, "", fmt.Sprintf("unknown protocol %q", pr), "choose from "+strings.Join(choices, ", "))
+		case known && !p.Flow.UsesOAuth() && !spec.Basic():
+			add(FieldProtocols, Error, "", spec.Noun+" has no password login", "drop "+string(spec.Name)+", or choose an OAuth flow")
 		}
 	}
 	switch p.Mechanism {
@@ -539,12 +546,12 @@ func validateFlowFields(p Profile, add addFunc) {
 	switch p.Flow {
 	case Password:
 		if p.Password == "" {
-			add(FieldPassword, Error, "credentials-invalid", "password is empty", "give the user's password (it is never stored)")
+			add(FieldPassword, Error, diagnose.CredentialsInvalid, "password is empty", "give the user's password (it is never stored)")
 		}
 		add(FieldFlow, Warning, "", "Microsoft discourages username+password sign-in: MFA, federated domains and Conditional Access make it fail", "prefer browser sign-in or device code; this test shows whether it still works for this user")
 	case AppPassword:
 		if p.Password == "" {
-			add(FieldPassword, Error, "basic-auth-disabled", "password is empty", "give the app password (it is never stored)")
+			add(FieldPassword, Error, diagnose.BasicAuthDisabled, "password is empty", "give the app password (it is never stored)")
 		}
 		if p.Provider != "" {
 			if _, err := cloud.LookupProvider(p.Provider); err != nil {
@@ -556,38 +563,38 @@ func validateFlowFields(p Profile, add addFunc) {
 		}
 	case AuthCode:
 		if p.RedirectURI == "" {
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "redirect URI is empty", "copy it from App registrations → your app → Authentication → Web → Redirect URIs (the product's callback address)")
+			add(FieldRedirectURI, Error, diagnose.RedirectURIMismatch, "redirect URI is empty", "copy it from App registrations → your app → Authentication → Web → Redirect URIs (the product's callback address)")
 		}
 	}
 	if p.RedirectURI != "" {
 		u, err := url.Parse(p.RedirectURI)
 		switch {
 		case err == nil && u.User != nil:
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "redirect URI "+userinfoText, "use the exact address registered on the app, e.g. https://ece.contoso.com/oauth/callback")
+			add(FieldRedirectURI, Error, diagnose.RedirectURIMismatch, "redirect URI "+userinfoText, "use the exact address registered on the app, e.g. https://ece.contoso.com/oauth/callback")
 		case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %s is not an http(s) address", show(p.RedirectURI)), "use the exact address registered on the app, e.g. https://ece.contoso.com/oauth/callback")
+			add(FieldRedirectURI, Error, diagnose.RedirectURIMismatch, fmt.Sprintf("redirect URI %s is not an http(s) address", show(p.RedirectURI)), "use the exact address registered on the app, e.g. https://ece.contoso.com/oauth/callback")
 		case hostProblem(u.Hostname()) != "":
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %s: %s", show(p.RedirectURI), hostProblem(u.Hostname())), "use the exact address registered on the app")
+			add(FieldRedirectURI, Error, diagnose.RedirectURIMismatch, fmt.Sprintf("redirect URI %s: %s", show(p.RedirectURI), hostProblem(u.Hostname())), "use the exact address registered on the app")
 		case u.Fragment != "":
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "redirect URI has a #fragment, which Entra ID does not allow", "remove the part after #")
+			add(FieldRedirectURI, Error, diagnose.RedirectURIMismatch, "redirect URI has a #fragment, which Entra ID does not allow", "remove the part after #")
 		case u.Scheme == "http" && u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1":
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", fmt.Sprintf("redirect URI %s uses http on another host; Entra ID allows http only for localhost", show(p.RedirectURI)), "use https")
+			add(FieldRedirectURI, Error, diagnose.RedirectURIMismatch, fmt.Sprintf("redirect URI %s uses http on another host; Entra ID allows http only for localhost", show(p.RedirectURI)), "use https")
 		case p.Flow == Interactive && u.Scheme != "http":
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", "browser sign-in redirects to this computer: use http://localhost (optionally with a port)", "register http://localhost under Mobile and desktop applications")
+			add(FieldRedirectURI, Error, diagnose.RedirectURIMismatch, "browser sign-in redirects to this computer: use http://localhost (optionally with a port)", "register http://localhost under Mobile and desktop applications")
 		case validPort(u.Port()) != "":
-			add(FieldRedirectURI, Error, "redirect-uri-mismatch", validPort(u.Port()), "use a port from 1 to 65535")
+			add(FieldRedirectURI, Error, diagnose.RedirectURIMismatch, validPort(u.Port()), "use a port from 1 to 65535")
 		}
 	}
 	for _, s := range p.Scopes {
 		if !strings.Contains(s, "/") && !strings.Contains(s, ".") && s != "offline_access" && s != "openid" && s != "profile" && s != "email" {
-			add(FieldScope, Error, "scope-invalid", fmt.Sprintf("scope %s is not a scope", show(s)), "use full scopes such as https://outlook.office.com/IMAP.AccessAsUser.All")
+			add(FieldScope, Error, diagnose.ScopeInvalid, fmt.Sprintf("scope %s is not a scope", show(s)), "use full scopes such as https://outlook.office.com/IMAP.AccessAsUser.All")
 		}
 	}
 }
 
 func validateAddress(add addFunc, field, what, v, hint string) {
 	if msg, fix := addressProblem(v); msg != "" {
-		add(field, Error, "user-not-found", what+" "+msg, hint+fix)
+		add(field, Error, diagnose.UserNotFound, what+" "+msg, hint+fix)
 	}
 }
 

@@ -62,7 +62,7 @@ func HTML(res *engine.Result, o Options) string {
 		}
 	}
 	rd := forResult(res, o)
-	sp := spans(res, o.Timeline)
+	sp := spans(res)
 	var titles []string
 	for _, s := range rep.Steps {
 		titles = append(titles, s.Title)

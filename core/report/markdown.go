@@ -26,7 +26,7 @@ func Markdown(res *engine.Result, o Options) string {
 	}
 	fmt.Fprintf(&b, "- Cloud: %s (%s)\n- Run: %s, %s\n\n", mdText(in.Cloud), codeSpan(in.AuthorityHost), res.Started.Format("2006-01-02 15:04:05 MST"), Duration(res.Duration))
 	b.WriteString("| | Step | Start | Time | Result |\n|---|---|---:|---:|---|\n")
-	sp := spans(res, o.Timeline)
+	sp := spans(res)
 	for i, s := range res.Steps {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", Symbol(s.Status), mdText(rd.Redact(s.Title)), offset(sp[i]), Duration(s.Duration), mdText(rd.Redact(s.Detail)))
 	}

@@ -35,9 +35,6 @@ type Options struct {
 	// Program names the program in the report's tool section, e.g.
 	// "mailoauth"; "" means DefaultProgram.
 	Program string
-	// Timeline, when the face recorded the run's events in it, places
-	// every step and stage on the time axis (start offsets, waterfall).
-	Timeline *Timeline
 }
 
 // Redactor applies Options to any text.
@@ -120,6 +117,9 @@ type JSONStep struct {
 	// StartMS is when the step began, in milliseconds after the run
 	// began; MS how long it took.
 	StartMS    float64        `json:"start_ms"`
+	// WaitedMS is how long the step waited for the steps it reads (the
+	// token, the claims) before it could go on.
+	WaitedMS float64 `json:"waited_ms,omitempty"`
 	MS         int64          `json:"ms"`
 	Detail     string         `json:"detail"`
 	Diagnosis  *JSONDiagnosis `json:"diagnosis,omitempty"`
@@ -184,9 +184,9 @@ func BuildJSON(res *engine.Result, o Options) JSONReport {
 	in := redactInput(res.Input, rd)
 	rep := JSONReport{SchemaVersion: SchemaVersion, Tool: toolOf(o), OK: res.OK, Mode: res.Mode, Cancelled: res.Cancelled, Verdict: rd.Redact(res.Verdict),
 		Started: res.Started.UTC(), DurationMS: res.Duration.Milliseconds(), Input: in, Context: contextOf(res, rd), Steps: []JSONStep{}}
-	sp := spans(res, o.Timeline)
+	sp := spans(res)
 	for i, s := range res.Steps {
-		js := JSONStep{Name: rd.Redact(s.Name), Title: rd.Redact(s.Title), Status: string(s.Status), StartMS: msOf(sp[i].Start),
+		js := JSONStep{Name: rd.Redact(s.Name), Title: rd.Redact(s.Title), Status: string(s.Status), StartMS: msOf(sp[i].Start), WaitedMS: msOf(s.Waited),
 			MS: s.Duration.Milliseconds(), Detail: rd.Redact(s.Detail)}
 		for _, m := range s.Messages {
 			js.Messages = append(js.Messages, rd.Redact(m))

@@ -19,26 +19,26 @@ var pieceOrder = []string{"app", "redirect", "public-client", "credential", "per
 // (wrong password, network, clock, Conditional Access, …) need a person,
 // not a script.
 var fixes = map[string][]string{
-	"app-not-found":                      {"app"},
-	"app-disabled":                       {"service-principal"},
-	"client-service-principal-missing":   {"service-principal"},
-	"client-secret-invalid":              {"credential"},
-	"client-secret-expired":              {"credential"},
-	"client-secret-missing":              {"credential"},
-	"certificate-not-registered":         {"credential"},
-	"public-client-flows-disabled":       {"public-client"},
-	"redirect-uri-mismatch":              {"redirect"},
-	"permission-not-configured":          {"permissions", "consent"},
-	"consent-required":                   {"permissions", "consent"},
-	"admin-consent-required":             {"permissions", "consent"},
-	"token-permission-missing":           {"permissions", "consent"},
-	"graph-permission-denied":            {"permissions", "consent", "rbac"},
-	"graph-access-policy":                {"rbac"},
-	"exchange-service-principal-missing": {"exchange-sp", "mailbox-access"},
-	"mailbox-auth-rejected":              {"permissions", "consent", "exchange-sp", "mailbox-access", "protocols"},
-	"mailbox-not-connected":              {"mailbox-access", "protocols"},
-	"smtp-auth-disabled":                 {"smtp-auth"},
-	"send-as-denied":                     {"send-as"},
+	diagnose.AppNotFound:                     {"app"},
+	diagnose.AppDisabled:                     {"service-principal"},
+	diagnose.ClientServicePrincipalMissing:   {"service-principal"},
+	diagnose.ClientSecretInvalid:             {"credential"},
+	diagnose.ClientSecretExpired:             {"credential"},
+	diagnose.ClientSecretMissing:             {"credential"},
+	diagnose.CertificateNotRegistered:        {"credential"},
+	diagnose.PublicClientFlowsDisabled:       {"public-client"},
+	diagnose.RedirectURIMismatch:             {"redirect"},
+	diagnose.PermissionNotConfigured:         {"permissions", "consent"},
+	diagnose.ConsentRequired:                 {"permissions", "consent"},
+	diagnose.AdminConsentRequired:            {"permissions", "consent"},
+	diagnose.TokenPermissionMissing:          {"permissions", "consent"},
+	diagnose.GraphPermissionDenied:           {"permissions", "consent", "rbac"},
+	diagnose.GraphAccessPolicy:               {"rbac"},
+	diagnose.ExchangeServicePrincipalMissing: {"exchange-sp", "mailbox-access"},
+	diagnose.MailboxAuthRejected:             {"permissions", "consent", "exchange-sp", "mailbox-access", "protocols"},
+	diagnose.MailboxNotConnected:             {"mailbox-access", "protocols"},
+	diagnose.SMTPAuthDisabled:                {"smtp-auth"},
+	diagnose.SendAsDenied:                    {"send-as"},
 }
 
 // Repairable lists the diagnosis IDs a fix script can repair.
@@ -405,7 +405,7 @@ func (g *gen) pieceSummary(piece string) string {
 	return piece
 }
 
-func (g *gen) fixDisabled() bool { return g.fix && slices.Contains(g.fixed, "app-disabled") }
+func (g *gen) fixDisabled() bool { return g.fix && slices.Contains(g.fixed, diagnose.AppDisabled) }
 
 func (g *gen) protocolNames() []string {
 	var out []string

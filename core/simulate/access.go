@@ -124,7 +124,7 @@ var requiredRole = map[string]string{ProtoIMAP: RoleIMAP, ProtoPOP: RolePOP, Pro
 // checkAccess runs Exchange Online's checks for a bearer token presented for
 // user over proto, records the reason for a rejection and returns the
 // decision.
-func (t *Tenant) checkAccess(proto, user, token string) decision {
+func (t *directory) checkAccess(proto, user, token string) decision {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	d := t.decide(proto, user, token)
@@ -135,7 +135,7 @@ func (t *Tenant) checkAccess(proto, user, token string) decision {
 }
 
 // decide implements checkAccess; the caller holds t.mu.
-func (t *Tenant) decide(proto, user, token string) decision {
+func (t *directory) decide(proto, user, token string) decision {
 	fail := func(format string, args ...any) decision {
 		return decision{reason: fmt.Sprintf(format, args...)}
 	}
@@ -143,7 +143,7 @@ func (t *Tenant) decide(proto, user, token string) decision {
 	if err != nil {
 		return fail("token is not a JWT")
 	}
-	if err := p.verify(&t.pki.signKey.PublicKey, "RS256"); err != nil {
+	if err := p.verify(t.verify, "RS256"); err != nil {
 		return fail("token signature invalid: %v", err)
 	}
 	tid := t.state.Directory.ID
@@ -188,7 +188,7 @@ func (t *Tenant) decide(proto, user, token string) decision {
 // decideDelegated checks a user token: the protocol's scope in scp, an
 // enabled user, and the mailbox being the user's own or one they have
 // FullAccess on. The caller holds t.mu.
-func (t *Tenant) decideDelegated(proto, user string, p *jwtParts) decision {
+func (t *directory) decideDelegated(proto, user string, p *jwtParts) decision {
 	fail := func(format string, args ...any) decision {
 		return decision{reason: fmt.Sprintf(format, args...)}
 	}
@@ -218,7 +218,7 @@ func (t *Tenant) decideDelegated(proto, user string, p *jwtParts) decision {
 
 // protocolState applies the mailbox's and tenant's protocol settings to an
 // authenticated decision. The caller holds t.mu.
-func (t *Tenant) protocolState(proto string, mb *Mailbox, d decision) decision {
+func (t *directory) protocolState(proto string, mb *Mailbox, d decision) decision {
 	switch {
 	case proto == ProtoIMAP && !mb.IMAPEnabled:
 		d.notConnected, d.reason = true, "IMAP is disabled on mailbox "+mb.Address
@@ -235,7 +235,7 @@ func (t *Tenant) protocolState(proto string, mb *Mailbox, d decision) decision {
 // checkBasic runs basic authentication (user name and app password) for
 // proto and records the reason for a rejection. basicOff in the result
 // reason tells SMTP to answer "basic authentication is disabled".
-func (t *Tenant) checkBasic(proto, user, pass string) (decision, bool) {
+func (t *directory) checkBasic(proto, user, pass string) (decision, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	d, off := t.decideBasic(proto, user, pass)
@@ -246,7 +246,7 @@ func (t *Tenant) checkBasic(proto, user, pass string) (decision, bool) {
 }
 
 // decideBasic implements checkBasic; the caller holds t.mu.
-func (t *Tenant) decideBasic(proto, user, pass string) (decision, bool) {
+func (t *directory) decideBasic(proto, user, pass string) (decision, bool) {
 	if !t.state.Directory.BasicAuth {
 		return decision{reason: "basic authentication is disabled for the tenant"}, true
 	}
@@ -268,7 +268,7 @@ func (t *Tenant) decideBasic(proto, user, pass string) (decision, bool) {
 }
 
 // basicAuthOn reports whether basic authentication is enabled.
-func (t *Tenant) basicAuthOn() bool {
+func (t *directory) basicAuthOn() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.state.Directory.BasicAuth

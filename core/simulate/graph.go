@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -111,24 +112,36 @@ type graphOp struct {
 	send    bool   // sendMail; otherwise GET mailFolders/inbox
 }
 
-// graphHandler serves the Microsoft Graph stand-in.
-func (t *Tenant) graphHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t.graphReqs.Add(1)
-		t.serveGraph(w, r)
-	})
+// graphDirectory is what Microsoft Graph asks the directory: what a
+// request may see or do, as Graph's answer or its refusal.
+type graphDirectory interface {
+	graphAccess(r *http.Request, body []byte) (any, *graphError)
 }
 
-// serveGraph runs Graph's checks in Graph's order: token, route, payload,
+// graphAPI is the Microsoft Graph stand-in: the HTTP front (request IDs,
+// headers, the error envelope, the body limit). What a request may see is
+// the directory's decision.
+type graphAPI struct {
+	dir      graphDirectory
+	now      func() time.Time
+	requests *atomic.Int64
+}
+
+// ServeHTTP runs Graph's checks in Graph's order: token, route, payload,
 // /me, permissions, user, Exchange Online mailbox, application access
 // policy, throttling, recipients.
-func (t *Tenant) serveGraph(w http.ResponseWriter, r *http.Request) {
+func (g *graphAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.requests.Add(1)
+	g.serve(w, r)
+}
+
+func (g *graphAPI) serve(w http.ResponseWriter, r *http.Request) {
 	reqID := newGUID()
 	clientReqID := r.Header.Get("client-request-id")
 	if clientReqID == "" || len(clientReqID) > 100 {
 		clientReqID = reqID
 	}
-	now := t.now().UTC()
+	now := g.now().UTC()
 	h := w.Header()
 	h.Set("request-id", reqID)
 	h.Set("client-request-id", clientReqID)
@@ -143,25 +156,20 @@ func (t *Tenant) serveGraph(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				t.writeGraphError(w, now, reqID, clientReqID, &graphError{status: http.StatusRequestEntityTooLarge,
+				g.writeGraphError(w, now, reqID, clientReqID, &graphError{status: http.StatusRequestEntityTooLarge,
 					code: "RequestEntityTooLarge", message: "The request entity is too large.", reason: "body over 4 MB"})
 				return
 			}
-			t.writeGraphError(w, now, reqID, clientReqID, &graphError{status: http.StatusBadRequest,
+			g.writeGraphError(w, now, reqID, clientReqID, &graphError{status: http.StatusBadRequest,
 				code: "BadRequest", message: graphMsgBadJSON, reason: "reading the body: " + err.Error()})
 			return
 		}
 		body = b
 	}
 
-	t.mu.Lock()
-	ok, gerr := t.graphDecide(r, body)
+	ok, gerr := g.dir.graphAccess(r, body)
 	if gerr != nil {
-		t.rejections[ProtoGraph] = gerr.reason
-	}
-	t.mu.Unlock()
-	if gerr != nil {
-		t.writeGraphError(w, now, reqID, clientReqID, gerr)
+		g.writeGraphError(w, now, reqID, clientReqID, gerr)
 		return
 	}
 	if ok == nil {
@@ -178,7 +186,7 @@ func (t *Tenant) serveGraph(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeGraphError writes e in Graph's envelope.
-func (t *Tenant) writeGraphError(w http.ResponseWriter, now time.Time, reqID, clientReqID string, e *graphError) {
+func (g *graphAPI) writeGraphError(w http.ResponseWriter, now time.Time, reqID, clientReqID string, e *graphError) {
 	for k, v := range e.header {
 		w.Header()[k] = v
 	}
@@ -192,6 +200,17 @@ func (t *Tenant) writeGraphError(w http.ResponseWriter, now time.Time, reqID, cl
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.status)
 	w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+}
+
+// graphAccess decides a Graph request and records why it was refused.
+func (t *directory) graphAccess(r *http.Request, body []byte) (any, *graphError) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ok, gerr := t.graphDecide(r, body)
+	if gerr != nil {
+		t.rejections[ProtoGraph] = gerr.reason
+	}
+	return ok, gerr
 }
 
 // route parses the request path (case-insensitive, as Graph is).
@@ -252,7 +271,7 @@ type graphToken struct {
 
 // checkGraphToken validates the bearer token as Graph does. The caller
 // holds t.mu.
-func (t *Tenant) checkGraphToken(r *http.Request) (*graphToken, *graphError) {
+func (t *directory) checkGraphToken(r *http.Request) (*graphToken, *graphError) {
 	unauth := func(msg, reason string) *graphError {
 		h := http.Header{}
 		h.Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://`+t.cloud.loginHosts[0]+`/common/oauth2/authorize", client_id="`+GraphAppID+`"`)
@@ -270,7 +289,7 @@ func (t *Tenant) checkGraphToken(r *http.Request) (*graphToken, *graphError) {
 	if err != nil {
 		return nil, unauth(graphMsgTokenInvalid, "token is not a well-formed JWT")
 	}
-	if err := p.verify(&t.pki.signKey.PublicKey, "RS256"); err != nil {
+	if err := p.verify(t.verify, "RS256"); err != nil {
 		return nil, unauth(graphMsgTokenInvalid, "token signature invalid: "+err.Error())
 	}
 	tid := t.state.Directory.ID
@@ -325,7 +344,7 @@ type graphRecipient struct {
 
 // graphDecide runs the checks and returns the JSON reply (nil for 202) or
 // an error. The caller holds t.mu.
-func (t *Tenant) graphDecide(r *http.Request, body []byte) (any, *graphError) {
+func (t *directory) graphDecide(r *http.Request, body []byte) (any, *graphError) {
 	tok, gerr := t.checkGraphToken(r)
 	if gerr != nil {
 		return nil, gerr
@@ -437,7 +456,7 @@ func (t *Tenant) graphDecide(r *http.Request, body []byte) (any, *graphError) {
 // of the app-only token's app grants one of the permissions on the mailbox
 // id. Exchange checks these itself; they never appear in the token. The
 // caller holds t.mu.
-func (t *Tenant) rbacGrants(tok *graphToken, id string, perms []string) bool {
+func (t *directory) rbacGrants(tok *graphToken, id string, perms []string) bool {
 	if tok.delegated {
 		return false
 	}
@@ -458,7 +477,7 @@ func (t *Tenant) rbacGrants(tok *graphToken, id string, perms []string) bool {
 // caeChallenge is Graph's answer to a token that continuous access
 // evaluation revoked: 401 with a claims challenge in WWW-Authenticate
 // (https://learn.microsoft.com/entra/identity-platform/claims-challenge).
-func (t *Tenant) caeChallenge() *graphError {
+func (t *directory) caeChallenge() *graphError {
 	claims := base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf(`{"access_token":{"nbf":{"essential":true,"value":"%d"}}}`, t.now().Unix())))
 	h := http.Header{}
 	h.Set("WWW-Authenticate", `Bearer authorization_uri="https://`+t.cloud.loginHosts[0]+`/common/oauth2/authorize", client_id="`+GraphAppID+`", error="insufficient_claims", claims="`+claims+`"`)
@@ -469,7 +488,7 @@ func (t *Tenant) caeChallenge() *graphError {
 // delegatedMailboxAccess lets a user token reach another user's mailbox
 // only with FullAccess (Send As for sendMail) and a .Shared permission, as
 // Graph does. The caller holds t.mu.
-func (t *Tenant) delegatedMailboxAccess(tok *graphToken, mb *Mailbox, send bool) *graphError {
+func (t *directory) delegatedMailboxAccess(tok *graphToken, mb *Mailbox, send bool) *graphError {
 	u := t.state.userByOID(tok.oid)
 	if u != nil && strings.EqualFold(u.Mailbox, mb.Address) {
 		return nil
@@ -497,7 +516,7 @@ func validRecipient(addr string) bool {
 
 // inboxFolder is the mailFolder resource of the mailbox's Inbox. The caller
 // holds t.mu.
-func (t *Tenant) inboxFolder(op graphOp, id string, mb *Mailbox) map[string]any {
+func (t *directory) inboxFolder(op graphOp, id string, mb *Mailbox) map[string]any {
 	size, unread := 0, 0
 	for _, m := range mb.Inbox {
 		size += len(m.Body)

@@ -92,7 +92,7 @@ var dovecotIMAP = imapTexts{
 
 // imapSession is one IMAP connection.
 type imapSession struct {
-	t            *Tenant
+	ex           *exchange
 	c            *conn
 	x            *imapTexts
 	state        int
@@ -113,13 +113,13 @@ type imapCommand struct {
 var errIMAPLiteral = errors.New("literal too large")
 
 // serveIMAP runs an implicit-TLS IMAP session.
-func (t *Tenant) serveIMAP(c *conn) {
-	if err := c.startTLS(t.mailTLS()); err != nil {
+func (ex *exchange) serveIMAP(c *conn) {
+	if err := c.startTLS(ex.mailTLS()); err != nil {
 		return
 	}
-	s := &imapSession{t: t, c: c, x: &exchangeIMAP}
+	s := &imapSession{ex: ex, c: c, x: &exchangeIMAP}
 	greeting := "* OK The Microsoft Exchange IMAP4 service is ready. [" + frontEndTag() + "]"
-	if t.dovecot() {
+	if ex.dovecot {
 		s.x = &dovecotIMAP
 		greeting = "* OK [CAPABILITY " + s.x.capsPre + "] Dovecot ready."
 	}
@@ -187,7 +187,7 @@ func (s *imapSession) dispatch(cmd imapCommand) error {
 	case "AUTHENTICATE":
 		return s.cmdAuthenticate(cmd)
 	case "ENABLE":
-		if s.t.dovecot() && s.state != imapNotAuth {
+		if s.ex.dovecot && s.state != imapNotAuth {
 			return s.c.send("* ENABLED", cmd.tag+" OK Enabled.")
 		}
 	case "CLOSE", "UNSELECT":
@@ -239,15 +239,15 @@ func (s *imapSession) cmdLogin(cmd imapCommand) error {
 
 // finishBasic applies the basic authentication decision.
 func (s *imapSession) finishBasic(cmd imapCommand, user, pass, okText, failText string) error {
-	d, _ := s.t.checkBasic(ProtoIMAP, user, pass)
-	if s.t.dovecot() && d.notConnected {
+	d, _ := s.ex.dir.checkBasic(ProtoIMAP, user, pass)
+	if s.ex.dovecot && d.notConnected {
 		d.ok = false
 	}
 	if !d.ok {
 		return s.reply(cmd.tag, failText, "")
 	}
 	s.state, s.user, s.notConnected = imapAuth, d.mailbox, d.notConnected
-	if s.t.dovecot() {
+	if s.ex.dovecot {
 		okText = s.x.authOK
 	}
 	return s.reply(cmd.tag, okText, s.x.capsPost)
@@ -262,59 +262,39 @@ func (s *imapSession) cmdAuthenticate(cmd imapCommand) error {
 		return s.reply(cmd.tag, s.x.badArgs, cmd.name)
 	}
 	mech := strings.ToUpper(cmd.args[0])
-	supported := mech == mechXOAuth2 || mech == mechPlain || (s.t.dovecot() && mech == mechOAuthBearer)
+	supported := mech == mechXOAuth2 || mech == mechPlain || (s.ex.dovecot && mech == mechOAuthBearer)
 	if !supported {
 		return s.reply(cmd.tag, s.x.authFailed, "")
 	}
-	var resp string
-	if len(cmd.args) == 2 {
-		resp = cmd.args[1]
-	} else {
-		if err := s.c.send("+ "); err != nil {
-			return err
-		}
-		line, err := s.c.readLine()
-		if err != nil {
-			return err
-		}
-		resp = line
+	initial, hasInitial := "", len(cmd.args) == 2
+	if hasInitial {
+		initial = cmd.args[1]
 	}
-	if resp == "*" {
+	m, err := s.c.readSASL("+", mech, initial, hasInitial)
+	switch {
+	case errors.Is(err, errSASLBase64):
+		return s.reply(cmd.tag, s.x.badArgs, cmd.name)
+	case errors.Is(err, errSASLPlain), errors.Is(err, errSASLBearer) && s.ex.dovecot:
+		return s.reply(cmd.tag, s.x.authFailed, "")
+	case errors.Is(err, errSASLBearer):
+		return s.reply(cmd.tag, s.x.badArgs, cmd.name)
+	case err != nil:
+		return err
+	case m.aborted:
 		return s.reply(cmd.tag, "BAD AUTHENTICATE aborted.", "")
+	case m.plain:
+		return s.finishBasic(cmd, m.user, m.pass, s.x.authOK, s.x.authFailed)
 	}
-	msg, err := decodeSASL(resp)
-	if err != nil {
-		return s.reply(cmd.tag, s.x.badArgs, cmd.name)
-	}
-	if mech == mechPlain {
-		user, pass, ok := parsePlain(msg)
-		if !ok {
-			return s.reply(cmd.tag, s.x.authFailed, "")
-		}
-		return s.finishBasic(cmd, user, pass, s.x.authOK, s.x.authFailed)
-	}
-	creds, err := parseBearer(mech, msg)
-	if err != nil {
-		if s.t.dovecot() {
-			return s.reply(cmd.tag, s.x.authFailed, "")
-		}
-		return s.reply(cmd.tag, s.x.badArgs, cmd.name)
-	}
-	return s.finishAuth(cmd, mech, creds)
+	return s.finishAuth(cmd, mech, m.bearer)
 }
 
 // finishAuth applies the access decision for creds.
 func (s *imapSession) finishAuth(cmd imapCommand, mech string, creds bearerCreds) error {
-	d := s.t.checkAccess(ProtoIMAP, creds.user, creds.token)
-	if s.t.dovecot() && d.notConnected {
-		d.ok = false
+	d, err := s.ex.authorize(s.c, ProtoIMAP, "+", mech, creds)
+	if err != nil {
+		return err
 	}
 	if !d.ok {
-		if s.t.dovecot() {
-			if err := s.t.sendErrorChallenge(s.c, "+", mech); err != nil {
-				return err
-			}
-		}
 		return s.reply(cmd.tag, s.x.authFailed, "")
 	}
 	s.state, s.user, s.notConnected = imapAuth, d.mailbox, d.notConnected
@@ -336,7 +316,7 @@ func (s *imapSession) folderMessages(folder string) []Message {
 	if folder != "INBOX" {
 		return nil
 	}
-	return s.t.inbox(s.user)
+	return s.ex.dir.inbox(s.user)
 }
 
 // cmdSelect opens a folder read-write (SELECT) or read-only (EXAMINE).

@@ -43,7 +43,7 @@ var dovecotPOP = popTexts{
 
 // popSession is one POP3 connection.
 type popSession struct {
-	t            *Tenant
+	ex           *exchange
 	c            *conn
 	x            *popTexts
 	authed       bool
@@ -59,13 +59,13 @@ type popSession struct {
 var errPOPClose = errors.New("close connection")
 
 // servePOP runs an implicit-TLS POP3 session.
-func (t *Tenant) servePOP(c *conn) {
-	if err := c.startTLS(t.mailTLS()); err != nil {
+func (ex *exchange) servePOP(c *conn) {
+	if err := c.startTLS(ex.mailTLS()); err != nil {
 		return
 	}
-	s := &popSession{t: t, c: c, x: &exchangePOP, deleted: map[int]bool{}}
+	s := &popSession{ex: ex, c: c, x: &exchangePOP, deleted: map[int]bool{}}
 	greeting := "+OK The Microsoft Exchange POP3 service is ready. [" + frontEndTag() + "]"
-	if t.dovecot() {
+	if ex.dovecot {
 		s.x, greeting = &dovecotPOP, "+OK Dovecot ready."
 	}
 	if c.send(greeting) != nil {
@@ -150,8 +150,8 @@ func (s *popSession) cmdPass(arg string) error {
 
 // finishBasic applies the basic authentication decision.
 func (s *popSession) finishBasic(user, pass, failText string) error {
-	d, _ := s.t.checkBasic(ProtoPOP, user, pass)
-	if s.t.dovecot() && d.notConnected {
+	d, _ := s.ex.dir.checkBasic(ProtoPOP, user, pass)
+	if s.ex.dovecot && d.notConnected {
 		d.ok = false
 	}
 	if !d.ok {
@@ -159,7 +159,7 @@ func (s *popSession) finishBasic(user, pass, failText string) error {
 	}
 	s.authed, s.user, s.notConnected = true, d.mailbox, d.notConnected
 	if !d.notConnected {
-		s.msgs = s.t.inbox(d.mailbox)
+		s.msgs = s.ex.dir.inbox(d.mailbox)
 	}
 	return s.c.send(s.x.authOK)
 }
@@ -173,69 +173,46 @@ func (s *popSession) cmdAuth(arg string) error {
 	mech = strings.ToUpper(mech)
 	if mech == "" {
 		mechs := []string{"+OK", mechPlain, mechXOAuth2}
-		if s.t.dovecot() {
+		if s.ex.dovecot {
 			mechs = append(mechs, mechOAuthBearer)
 		}
 		return s.c.send(append(mechs, ".")...)
 	}
-	supported := mech == mechXOAuth2 || mech == mechPlain || (s.t.dovecot() && mech == mechOAuthBearer)
+	supported := mech == mechXOAuth2 || mech == mechPlain || (s.ex.dovecot && mech == mechOAuthBearer)
 	if !supported {
 		return s.c.send(s.x.authFailed)
 	}
-	if hasInitial && !s.t.dovecot() {
+	if hasInitial && !s.ex.dovecot {
 		// Exchange insists on the two-step exchange.
 		s.c.send("-ERR Protocol error. Connection is closed. 10")
 		return errPOPClose
 	}
-	resp := initial
-	if !hasInitial {
-		if err := s.c.send("+ "); err != nil {
-			return err
-		}
-		line, err := s.c.readLine()
-		if err != nil {
-			return err
-		}
-		resp = line
-	}
-	if resp == "*" {
+	m, err := s.c.readSASL("+", mech, initial, hasInitial)
+	switch {
+	case errors.Is(err, errSASLBase64), errors.Is(err, errSASLPlain), errors.Is(err, errSASLBearer):
+		return s.c.send(s.x.authFailed)
+	case err != nil:
+		return err
+	case m.aborted:
 		return s.c.send("-ERR Authentication canceled.")
+	case m.plain:
+		return s.finishBasic(m.user, m.pass, s.x.authFailed)
 	}
-	msg, err := decodeSASL(resp)
-	if err != nil {
-		return s.c.send(s.x.authFailed)
-	}
-	if mech == mechPlain {
-		user, pass, ok := parsePlain(msg)
-		if !ok {
-			return s.c.send(s.x.authFailed)
-		}
-		return s.finishBasic(user, pass, s.x.authFailed)
-	}
-	creds, err := parseBearer(mech, msg)
-	if err != nil {
-		return s.c.send(s.x.authFailed)
-	}
-	return s.finishAuth(mech, creds)
+	return s.finishAuth(mech, m.bearer)
 }
 
 // finishAuth applies the access decision and loads the maildrop.
 func (s *popSession) finishAuth(mech string, creds bearerCreds) error {
-	d := s.t.checkAccess(ProtoPOP, creds.user, creds.token)
-	if s.t.dovecot() && d.notConnected {
-		d.ok = false
+	d, err := s.ex.authorize(s.c, ProtoPOP, "+", mech, creds)
+	if err != nil {
+		return err
 	}
 	if !d.ok {
-		if s.t.dovecot() {
-			if err := s.t.sendErrorChallenge(s.c, "+", mech); err != nil {
-				return err
-			}
-		}
 		return s.c.send(s.x.authFailed)
 	}
 	s.authed, s.user, s.notConnected = true, d.mailbox, d.notConnected
 	if !d.notConnected {
-		s.msgs = s.t.inbox(d.mailbox)
+		s.msgs = s.ex.dir.inbox(d.mailbox)
 	}
 	return s.c.send(s.x.authOK)
 }

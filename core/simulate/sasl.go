@@ -19,6 +19,61 @@ const (
 // mechanism's format: a protocol error, not an authentication failure.
 var errSASLSyntax = errors.New("malformed SASL response")
 
+// Why readSASL could not use a response; each server answers each in its
+// own words.
+var (
+	errSASLBase64 = errors.New("SASL response is not base64")
+	errSASLPlain  = errors.New("malformed PLAIN response")
+	errSASLBearer = errors.New("malformed bearer response")
+)
+
+// saslMessage is a client's decoded response to AUTH or AUTHENTICATE.
+type saslMessage struct {
+	aborted    bool // the client sent "*"
+	plain      bool // PLAIN: user and pass
+	user, pass string
+	bearer     bearerCreds // XOAUTH2 or OAUTHBEARER
+}
+
+// readSASL reads the client's response for mech, the part of AUTH that the
+// IMAP, POP3 and SMTP servers share: the initial response given with the
+// command, or the line that answers an empty continuation (prompt "+" for
+// IMAP and POP3, "334" for SMTP); "*" aborts; then base64 and the
+// mechanism's format. Errors other than a broken connection are
+// errSASLBase64, errSASLPlain or errSASLBearer.
+func (c *conn) readSASL(prompt, mech, initial string, hasInitial bool) (saslMessage, error) {
+	resp := initial
+	if !hasInitial {
+		if err := c.send(prompt + " "); err != nil {
+			return saslMessage{}, err
+		}
+		line, err := c.readLine()
+		if err != nil {
+			return saslMessage{}, err
+		}
+		resp = line
+	}
+	if resp == "*" {
+		return saslMessage{aborted: true}, nil
+	}
+	msg, err := decodeSASL(resp)
+	if err != nil {
+		return saslMessage{}, errSASLBase64
+	}
+	if mech == mechPlain {
+		user, pass, ok := parsePlain(msg)
+		if !ok {
+			return saslMessage{}, errSASLPlain
+		}
+		return saslMessage{plain: true, user: user, pass: pass}, nil
+	}
+	creds, err := parseBearer(mech, msg)
+	if err != nil {
+		return saslMessage{}, errSASLBearer
+	}
+	return saslMessage{bearer: creds}, nil
+}
+
 // bearerCreds is what an XOAUTH2 or OAUTHBEARER initial response carries.
 type bearerCreds struct {
 	user  string
@@ -116,15 +171,4 @@ func (t *Tenant) errorChallenge(mech string) string {
 	}
 	b, _ := json.Marshal(v)
 	return base64.StdEncoding.EncodeToString(b)
-}
-
-// sendErrorChallenge sends the RFC 7628 / XOAUTH2 error challenge after a
-// rejected token ("+" for IMAP and POP3, "334" for SMTP) and reads the
-// client's answer, as Dovecot and Gmail do, before the final refusal.
-func (t *Tenant) sendErrorChallenge(c *conn, prompt, mech string) error {
-	if err := c.send(prompt + " " + t.errorChallenge(mech)); err != nil {
-		return err
-	}
-	_, err := c.readLine()
-	return err
 }

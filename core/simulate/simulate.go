@@ -12,9 +12,17 @@
 //	defer t.Close()
 //	// MSAL authority: t.AuthorityURL + "/" + t.TenantID; trust t.RootCAs().
 //
-// The servers are small hand-written line servers, not go-imap or go-smtp,
-// so that greetings and replies are byte-exact. They bound lines to 16 KiB,
-// drop idle connections and never panic on malformed input.
+// The tenant is split by service around one directory (directory.go): the
+// State a scenario edits and the decisions made from it. Exchange's IMAP,
+// POP3 and SMTP servers (exchange.go) and Microsoft Graph (graph.go) are
+// types of their own that see the directory only through a small
+// interface; Entra ID's endpoints (entra.go, delegated.go, signin.go,
+// realm.go) are the Tenant's handlers on it. A scenario is a change of
+// directory state, never a flag a server reads.
+//
+// The mail servers are small hand-written line servers, not go-imap or
+// go-smtp, so that greetings and replies are byte-exact. They bound lines
+// to 16 KiB, drop idle connections and never panic on malformed input.
 //
 // Secrets: Tenant.ClientSecret, the private key in CertFile and PFXFile, and
 // every token from IssuedTokens are credentials for the simulated tenant
@@ -146,24 +154,15 @@ type Tenant struct {
 	// for clients that route real host names to AuthorityURL.
 	LoginHost string
 
-	now     func() time.Time
+	// directory is the state every service reads and a scenario edits.
+	*directory
 	latency time.Duration
-	cloud   *cloudProfile
 	pki     *pki
 	id      identity
 	tlsConf *tls.Config
 	// legacyTLSConf offers only TLS 1.0 and 1.1 (State.LegacyTLS).
 	legacyTLSConf *tls.Config
 	tempDir       string
-
-	mu         sync.Mutex
-	state      *State
-	scenario   string
-	issued     []string
-	rejections map[string]string
-	// grants are the delegated flows' codes, device codes and refresh
-	// tokens; they survive SetScenario like tokens survive a portal change.
-	grants grantStore
 
 	authorityConns, authorityReqs, imapConns, popConns, smtpConns atomic.Int64
 	graphConns, graphReqs                                         atomic.Int64
@@ -212,15 +211,13 @@ func Start(opts Options) (*Tenant, error) {
 		return nil, err
 	}
 	t := &Tenant{
-		Dialect:    dialect,
-		now:        now,
-		latency:    opts.Latency,
-		cloud:      cloud,
-		pki:        p,
-		rejections: map[string]string{},
-		grants:     newGrantStore(),
-		httpDone:   make(chan struct{}),
-		graphDone:  make(chan struct{}),
+		Dialect:   dialect,
+		latency:   opts.Latency,
+		pki:       p,
+		httpDone:  make(chan struct{}),
+		graphDone: make(chan struct{}),
+		directory: &directory{now: now, cloud: cloud, verify: &p.signKey.PublicKey,
+			rejections: map[string]string{}, grants: newGrantStore()},
 	}
 	t.Cloud, t.ExchangeResource, t.GraphResource = cloud.name, cloud.exchange[0], cloud.graph
 	t.LoginHost = cloud.loginHosts[0]
@@ -298,8 +295,9 @@ func (t *Tenant) listen(idle time.Duration) error {
 		return fmt.Errorf("simulate: listen: %w", err)
 	}
 	t.GraphURL = "https://" + graphLn.Addr().String()
+	graph := &graphAPI{dir: t.directory, now: t.now, requests: &t.graphReqs}
 	t.graphSrv = &http.Server{
-		Handler:           t.graphHandler(),
+		Handler:           graph,
 		ReadHeaderTimeout: idle,
 		IdleTimeout:       idle,
 		ErrorLog:          log.New(io.Discard, "", 0),
@@ -310,14 +308,15 @@ func (t *Tenant) listen(idle time.Duration) error {
 		_ = t.graphSrv.Serve(graphTLS)
 	}()
 
+	ex := &exchange{dir: t.directory, dovecot: t.dovecot(), now: t.now, tls: t.tlsConf, legacyTLS: t.legacyTLSConf, challenge: t.errorChallenge}
 	mail := []struct {
 		addr   *string
 		count  *atomic.Int64
 		handle func(*conn)
 	}{
-		{&t.IMAPAddr, &t.imapConns, t.serveIMAP},
-		{&t.POPAddr, &t.popConns, t.servePOP},
-		{&t.SMTPAddr, &t.smtpConns, t.serveSMTP},
+		{&t.IMAPAddr, &t.imapConns, ex.serveIMAP},
+		{&t.POPAddr, &t.popConns, ex.servePOP},
+		{&t.SMTPAddr, &t.smtpConns, ex.serveSMTP},
 	}
 	for _, m := range mail {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -369,17 +368,6 @@ func (t *Tenant) Close() error {
 		t.closeErr = errors.Join(errs...)
 	})
 	return t.closeErr
-}
-
-// mailTLS is the TLS configuration of the IMAP and POP3 servers: the
-// legacy one while State.LegacyTLS puts an old TLS device in front of them.
-func (t *Tenant) mailTLS() *tls.Config {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.state.LegacyTLS {
-		return t.legacyTLSConf
-	}
-	return t.tlsConf
 }
 
 // RootCAs returns a pool holding the simulated CA, for TLS clients.
@@ -536,16 +524,6 @@ func (t *Tenant) Connections() Stats {
 		Graph:             int(t.graphConns.Load()),
 		GraphRequests:     int(t.graphReqs.Load()),
 	}
-}
-
-// inbox returns a copy of the mailbox's INBOX, or nil.
-func (t *Tenant) inbox(address string) []Message {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if mb := t.state.mailbox(address); mb != nil {
-		return slices.Clone(mb.Inbox)
-	}
-	return nil
 }
 
 // dovecot reports whether the servers speak the Dovecot/Postfix dialect.

@@ -16,7 +16,7 @@ const (
 
 // smtpSession is one SMTP connection.
 type smtpSession struct {
-	t    *Tenant
+	ex   *exchange
 	c    *conn
 	helo bool
 	user string // authenticated mailbox, "" before AUTH
@@ -30,10 +30,10 @@ type smtpSession struct {
 }
 
 // serveSMTP runs a plain SMTP session that offers STARTTLS.
-func (t *Tenant) serveSMTP(c *conn) {
-	s := &smtpSession{t: t, c: c, dovecot: t.dovecot()}
+func (ex *exchange) serveSMTP(c *conn) {
+	s := &smtpSession{ex: ex, c: c, dovecot: ex.dovecot}
 	greeting := "220 " + smtpFrontEnd + " Microsoft ESMTP MAIL Service ready at " +
-		t.now().UTC().Format("Mon, 02 Jan 2006 15:04:05 -0700") + " [" + newRequestID() + "]"
+		ex.now().UTC().Format("Mon, 02 Jan 2006 15:04:05 -0700") + " [" + newRequestID() + "]"
 	if s.dovecot {
 		greeting = "220 " + postfixHost + " ESMTP Postfix"
 	}
@@ -57,7 +57,7 @@ func (t *Tenant) serveSMTP(c *conn) {
 
 // diag is Exchange's bracketed detail: back-end host, time and request ID.
 func (s *smtpSession) diag() string {
-	return "[" + smtpBackEnd + " " + s.t.now().UTC().Format("2006-01-02T15:04:05.000Z") + " " + newRequestID() + "]"
+	return "[" + smtpBackEnd + " " + s.ex.now().UTC().Format("2006-01-02T15:04:05.000Z") + " " + newRequestID() + "]"
 }
 
 // dispatch runs one command line.
@@ -98,7 +98,7 @@ func (s *smtpSession) ehloLines() []string {
 	}
 	ext := []string{smtpFrontEnd + " Hello [" + s.c.remoteIP() + "]", "SIZE 157286400", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES"}
 	switch {
-	case s.c.tls && s.t.basicAuthOn():
+	case s.c.tls && s.ex.dir.basicAuthOn():
 		ext = append(ext, "AUTH LOGIN PLAIN XOAUTH2")
 	case s.c.tls:
 		ext = append(ext, "AUTH LOGIN XOAUTH2")
@@ -158,7 +158,7 @@ func (s *smtpSession) cmdStartTLS(string) error {
 	if err := s.c.send(reply); err != nil {
 		return err
 	}
-	if err := s.c.startTLS(s.t.tlsConf); err != nil {
+	if err := s.c.startTLS(s.ex.tls); err != nil {
 		return err
 	}
 	s.helo = false
@@ -185,43 +185,27 @@ func (s *smtpSession) cmdAuth(arg string) error {
 		return s.c.send("504 5.7.4 Unrecognized authentication type " + s.diag())
 	case mech == mechLogin && !s.dovecot:
 		return s.authLogin(initial, hasInitial)
-	case mech == mechXOAuth2, mech == mechOAuthBearer && s.dovecot, mech == mechPlain && (s.dovecot || s.t.basicAuthOn()):
+	case mech == mechXOAuth2, mech == mechOAuthBearer && s.dovecot, mech == mechPlain && (s.dovecot || s.ex.dir.basicAuthOn()):
 	default:
 		if s.dovecot {
 			return s.c.send("535 5.7.8 Error: authentication failed: Invalid authentication mechanism")
 		}
 		return s.c.send("504 5.7.4 Unrecognized authentication type " + s.diag())
 	}
-	resp := initial
-	if !hasInitial {
-		if err := s.c.send("334 "); err != nil {
-			return err
-		}
-		line, err := s.c.readLine()
-		if err != nil {
-			return err
-		}
-		resp = line
-	}
-	if resp == "*" {
-		return s.c.send("501 5.7.0 Authentication aborted")
-	}
-	msg, err := decodeSASL(resp)
-	if err != nil {
+	m, err := s.c.readSASL("334", mech, initial, hasInitial)
+	switch {
+	case errors.Is(err, errSASLBase64):
 		return s.c.send("501 5.5.2 Cannot Decode response " + s.diag())
-	}
-	if mech == mechPlain {
-		user, pass, ok := parsePlain(msg)
-		if !ok {
-			return s.c.send(s.authFailedText())
-		}
-		return s.finishBasic(user, pass)
-	}
-	creds, err := parseBearer(mech, msg)
-	if err != nil {
+	case errors.Is(err, errSASLPlain), errors.Is(err, errSASLBearer):
 		return s.c.send(s.authFailedText())
+	case err != nil:
+		return err
+	case m.aborted:
+		return s.c.send("501 5.7.0 Authentication aborted")
+	case m.plain:
+		return s.finishBasic(m.user, m.pass)
 	}
-	return s.finishAuth(mech, creds)
+	return s.finishAuth(mech, m.bearer)
 }
 
 // authFailedText is the generic rejection.
@@ -234,17 +218,14 @@ func (s *smtpSession) authFailedText() string {
 
 // finishAuth applies the access decision.
 func (s *smtpSession) finishAuth(mech string, creds bearerCreds) error {
-	d := s.t.checkAccess(ProtoSMTP, creds.user, creds.token)
-	if d.smtpDisabled != "" && !s.dovecot {
+	d, err := s.ex.authorize(s.c, ProtoSMTP, "334", mech, creds)
+	switch {
+	case err != nil:
+		return err
+	case d.smtpDisabled != "" && !s.dovecot:
 		return s.c.send("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the " +
 			d.smtpDisabled + ". Visit https://aka.ms/smtp_auth_disabled for more information. " + s.diag())
-	}
-	if !d.ok {
-		if s.dovecot {
-			if err := s.t.sendErrorChallenge(s.c, "334", mech); err != nil {
-				return err
-			}
-		}
+	case !d.ok:
 		return s.c.send(s.authFailedText())
 	}
 	s.user, s.principal = d.mailbox, d.principal
@@ -287,7 +268,7 @@ func (s *smtpSession) authLogin(initial string, hasInitial bool) error {
 // "basic authentication is disabled" while it is off (text quoted in
 // nodemailer/nodemailer#1714 and others).
 func (s *smtpSession) finishBasic(user, pass string) error {
-	d, off := s.t.checkBasic(ProtoSMTP, user, pass)
+	d, off := s.ex.dir.checkBasic(ProtoSMTP, user, pass)
 	switch {
 	case s.dovecot && !d.ok:
 		return s.c.send("535 5.7.8 Error: authentication failed: authentication failure")
@@ -305,21 +286,14 @@ func (s *smtpSession) finishBasic(user, pass string) error {
 }
 
 // legacyTLS reports whether State.LegacyTLS is on.
-func (s *smtpSession) legacyTLS() bool {
-	s.t.mu.Lock()
-	defer s.t.mu.Unlock()
-	return s.t.state.LegacyTLS
-}
+func (s *smtpSession) legacyTLS() bool { return s.ex.dir.legacyTLS() }
 
 // basicRefusal is how Exchange refuses a password login to SMTP AUTH
 // (Directory.SMTPBasic). The texts are quoted from public reports; 5.7.30
 // from the Exchange team's post on retiring Basic authentication for
 // Client Submission.
 func (s *smtpSession) basicRefusal() string {
-	s.t.mu.Lock()
-	how := s.t.state.Directory.SMTPBasic
-	s.t.mu.Unlock()
-	switch how {
+	switch s.ex.dir.smtpBasic() {
 	case SMTPBasicRemoved:
 		return "550 5.7.30 Basic authentication is not supported for Client Submission."
 	case SMTPBasicSecurityDefaults:
@@ -429,7 +403,7 @@ func (s *smtpSession) cmdData(string) error {
 func (s *smtpSession) deliver() error {
 	from := s.from
 	s.resetTransaction()
-	if !s.dovecot && !s.t.maySendAs(s.user, s.principal, from) {
+	if !s.dovecot && !s.ex.dir.maySendAs(s.user, s.principal, from) {
 		who := s.user
 		if s.principal != "" {
 			who = s.principal
@@ -437,11 +411,7 @@ func (s *smtpSession) deliver() error {
 		return s.c.send("554 5.2.252 SendAsDenied; " + who + " not allowed to send as " + from +
 			"; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied " + s.diag())
 	}
-	s.t.mu.Lock()
-	if mb := s.t.state.mailbox(s.user); mb != nil {
-		mb.Sent++
-	}
-	s.t.mu.Unlock()
+	s.ex.dir.recordSent(s.user)
 	if s.dovecot {
 		return s.c.send("250 2.0.0 Ok: queued as " + randString(10, upperHexChar))
 	}
@@ -452,7 +422,7 @@ func (s *smtpSession) deliver() error {
 // delegated token of principal, or app-only/basic when principal is "")
 // may send as from: app-only and basic sessions only as the mailbox, users
 // as their own mailbox or one they have Send As on.
-func (t *Tenant) maySendAs(mailbox, principal, from string) bool {
+func (t *directory) maySendAs(mailbox, principal, from string) bool {
 	if principal == "" {
 		return strings.EqualFold(from, mailbox)
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/diagnose"
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 )
 
 // ExchangeAppID is the application ID of Office 365 Exchange Online, which
@@ -12,28 +15,6 @@ const ExchangeAppID = "00000002-0000-0ff1-ce00-000000000000"
 
 // GraphAppID is the application ID of Microsoft Graph.
 const GraphAppID = "00000003-0000-0000-c000-000000000000"
-
-// Permission is the role (app-only) or scope (delegated) a protocol needs.
-func Permission(protocol string, appOnly bool) string {
-	switch protocol {
-	case "imap":
-		if appOnly {
-			return "IMAP.AccessAsApp"
-		}
-		return "IMAP.AccessAsUser.All"
-	case "pop":
-		if appOnly {
-			return "POP.AccessAsApp"
-		}
-		return "POP.AccessAsUser.All"
-	case "smtp":
-		if appOnly {
-			return "SMTP.SendAsApp"
-		}
-		return "SMTP.Send"
-	}
-	return ""
-}
 
 // Finding is one problem with a token. Protocol is "" when it concerns
 // every protocol. ID is the diagnosis ID.
@@ -45,10 +26,11 @@ type Finding struct {
 
 // Want is what the run expects of the token.
 type Want struct {
-	Resource  string   // e.g. "https://outlook.office365.com"
-	TenantID  string   // the tenant GUID, if the user typed a GUID
-	ClientID  string   // the app's client ID
-	Protocols []string // "imap", "pop", "smtp"
+	Resource string // e.g. "https://outlook.office365.com"
+	TenantID string // the tenant GUID, if the user typed a GUID
+	ClientID string // the app's client ID
+	// Protocols are the rows of the protocol table the token must let in.
+	Protocols []protocol.Spec
 	Now       time.Time
 }
 
@@ -72,23 +54,23 @@ func Check(c Claims, w Want) []Finding {
 		if strings.Contains(strings.ToLower(c.Audience), "graph") || c.Audience == GraphAppID {
 			what = "Microsoft Graph"
 		}
-		fs = append(fs, Finding{ID: "token-audience-wrong",
+		fs = append(fs, Finding{ID: diagnose.TokenAudienceWrong,
 			Message: fmt.Sprintf("token is for %s (aud %q), not Exchange Online (%s)", what, c.Audience, w.Resource)})
 	}
 	if w.TenantID != "" && c.TenantID != "" && !strings.EqualFold(c.TenantID, w.TenantID) {
-		fs = append(fs, Finding{ID: "tenant-not-found",
+		fs = append(fs, Finding{ID: diagnose.TenantNotFound,
 			Message: fmt.Sprintf("token was issued by tenant %s, not %s", c.TenantID, w.TenantID)})
 	}
 	if w.ClientID != "" && c.Client() != "" && !strings.EqualFold(c.Client(), w.ClientID) {
-		fs = append(fs, Finding{ID: "app-not-found",
+		fs = append(fs, Finding{ID: diagnose.AppNotFound,
 			Message: fmt.Sprintf("token was issued to app %s, not %s", c.Client(), w.ClientID)})
 	}
 	if !c.Expires.IsZero() && !w.Now.Before(c.Expires) {
-		fs = append(fs, Finding{ID: "access-token-expired",
+		fs = append(fs, Finding{ID: diagnose.AccessTokenExpired,
 			Message: fmt.Sprintf("token expired at %s", c.Expires.Format(time.RFC3339))})
 	}
 	if !c.NotBefore.IsZero() && w.Now.Add(5*time.Minute).Before(c.NotBefore) {
-		fs = append(fs, Finding{ID: "clock-skew",
+		fs = append(fs, Finding{ID: diagnose.ClockSkew,
 			Message: fmt.Sprintf("token is not valid before %s; this computer's clock may be behind", c.NotBefore.Format(time.RFC3339))})
 	}
 	appOnly := c.AppOnly()
@@ -98,31 +80,86 @@ func Check(c Claims, w Want) []Finding {
 		// added). One finding for every protocol, headed by the cause.
 		var need []string
 		for _, p := range w.Protocols {
-			if r := Permission(p, true); r != "" {
+			if r := first(p.AppRoles); r != "" {
 				need = append(need, r)
 			}
 		}
-		fs = append(fs, Finding{ID: "admin-consent-required",
+		fs = append(fs, Finding{ID: diagnose.AdminConsentRequired,
 			Message: fmt.Sprintf("the app-only token has no roles at all: no application permission of Office 365 Exchange Online has been admin-consented (needed: %s), or the permissions were added as Delegated", strings.Join(need, ", "))})
 		return fs
 	}
-	have := c.Scopes
-	kind := "scope"
-	if appOnly {
-		have, kind = c.Roles, "role"
-	}
+	have, kind := permissions(c)
 	for _, p := range w.Protocols {
-		need := Permission(p, appOnly)
-		if need == "" || containsFold(have, need) {
+		need := accepted(p, appOnly)
+		if len(need) == 0 || hasAny(have, need) {
 			continue
 		}
-		msg := fmt.Sprintf("token has no %s %s, which %s needs", kind, need, strings.ToUpper(p))
+		msg := fmt.Sprintf("token has no %s %s, which %s needs", kind, need[0], strings.ToUpper(string(p.Name)))
 		if len(have) == 0 {
 			msg += " (the token has no scopes)"
 		}
-		fs = append(fs, Finding{Protocol: p, ID: "token-permission-missing", Message: msg})
+		fs = append(fs, Finding{Protocol: string(p.Name), ID: diagnose.TokenPermissionMissing, Message: msg})
 	}
 	return fs
+}
+
+// CheckService compares the token of a service with a token of its own
+// (Microsoft Graph) with what its protocol needs: one of the permissions
+// that let the probe in, and, when send is set, the one that sends. Each
+// finding has the ID missing.
+func CheckService(c Claims, p protocol.Spec, send bool, missing diagnose.ID) []Finding {
+	have, _ := permissions(c)
+	kind := "delegated"
+	if c.AppOnly() {
+		kind = "application"
+	}
+	var fs []Finding
+	if need := accepted(p, c.AppOnly()); len(need) > 0 && !hasAny(have, need) {
+		fs = append(fs, Finding{Protocol: string(p.Name), ID: missing,
+			Message: "the token has none of the " + kind + " permissions that read mail (" + strings.Join(need, ", ") + ")"})
+	}
+	if send && p.SendPermission != "" && !hasAny(have, []string{p.SendPermission}) {
+		fs = append(fs, Finding{Protocol: string(p.Name), ID: missing,
+			Message: "the token has no " + p.SendPermission + " " + kind + " permission, which sending needs"})
+	}
+	return fs
+}
+
+// Permissions returns the token's roles (app-only) or scopes (delegated).
+func Permissions(c Claims) []string {
+	have, _ := permissions(c)
+	return have
+}
+
+func permissions(c Claims) ([]string, string) {
+	if c.AppOnly() {
+		return c.Roles, "role"
+	}
+	return c.Scopes, "scope"
+}
+
+// accepted lists the permissions that let a token of the kind in.
+func accepted(p protocol.Spec, appOnly bool) []string {
+	if appOnly {
+		return p.AppRoles
+	}
+	return p.Scopes
+}
+
+func hasAny(have, want []string) bool {
+	for _, w := range want {
+		if containsFold(have, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }
 
 func containsFold(list []string, s string) bool {

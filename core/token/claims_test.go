@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 )
 
 func jwt(t *testing.T, claims map[string]any) string {
@@ -51,7 +53,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	want := Want{Resource: "https://outlook.office365.com", TenantID: "tid-1", ClientID: "app-1", Protocols: []string{"imap", "pop", "smtp"}, Now: now}
+	want := Want{Resource: "https://outlook.office365.com", TenantID: "tid-1", ClientID: "app-1", Protocols: protocol.Default().For(protocol.Exchange), Now: now}
 	tests := []struct {
 		name string
 		edit func(map[string]any)
@@ -89,9 +91,36 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestPermission(t *testing.T) {
-	if Permission("smtp", true) != "SMTP.SendAsApp" || Permission("pop", false) != "POP.AccessAsUser.All" || Permission("x", true) != "" {
-		t.Error("Permission() table is wrong")
+func TestCheckService(t *testing.T) {
+	graph, _ := protocol.Default().Lookup(protocol.Graph)
+	tests := []struct {
+		name  string
+		edit  func(map[string]any)
+		send  bool
+		count int
+	}{
+		{"read role", func(c map[string]any) { c["roles"] = []string{"Mail.ReadBasic"} }, false, 0},
+		{"read role, sending", func(c map[string]any) { c["roles"] = []string{"Mail.Read"} }, true, 1},
+		{"read and send", func(c map[string]any) { c["roles"] = []string{"Mail.Read", "Mail.Send"} }, true, 0},
+		{"exchange roles only", nil, false, 1},
+		{"nothing, sending", func(c map[string]any) { delete(c, "roles") }, true, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse(appToken(t, tt.edit))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := CheckService(c, graph, tt.send, "graph-permission-denied")
+			if len(fs) != tt.count {
+				t.Fatalf("CheckService() = %v, want %d findings", fs, tt.count)
+			}
+			for _, f := range fs {
+				if f.ID != "graph-permission-denied" || f.Protocol != "graph" || !strings.Contains(f.Message, "application") {
+					t.Errorf("finding %+v", f)
+				}
+			}
+		})
 	}
 }
 
@@ -102,7 +131,7 @@ func FuzzParse(f *testing.F) {
 		c, err := Parse(s)
 		if err == nil {
 			_ = c.Summary(now)
-			Check(c, Want{Protocols: []string{"imap"}, Now: now})
+			Check(c, Want{Protocols: protocol.Default()[:1], Now: now})
 		}
 	})
 }

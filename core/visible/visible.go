@@ -83,3 +83,12 @@ func unsafeRune(r rune) bool {
 	}
 	return false
 }
+
+// Plural returns one when n is 1 and many otherwise, for counts in text
+// shown to people ("1 message", "3 messages").
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -21,10 +21,46 @@ import (
 // a SASL challenge a few KB.
 const maxLine = 64 << 10
 
-// Error is a "-ERR" reply. Reply is the full line.
+// Error is a "-ERR" reply. Reply is the full line; Code is its RFC 2449
+// response code without brackets ("AUTH", "SYS/TEMP", "IN-USE"), or "".
 type Error struct {
 	Command string
 	Reply   string
+	Code    string
+}
+
+// newError reads the response code of a "-ERR [CODE] text" line.
+func newError(cmd, line string) *Error {
+	e := &Error{Command: cmd, Reply: line}
+	rest := strings.TrimSpace(strings.TrimPrefix(line, "-ERR"))
+	if strings.HasPrefix(rest, "[") {
+		if end := strings.IndexByte(rest, ']'); end > 1 {
+			code := rest[1:end]
+			if validCode(code) {
+				e.Code = code
+			}
+		}
+	}
+	return e
+}
+
+// validCode reports an RFC 2449 resp-code: atoms of letters, digits and
+// hyphens joined by "/".
+func validCode(c string) bool {
+	if len(c) > 64 {
+		return false
+	}
+	for _, part := range strings.Split(c, "/") {
+		if part == "" {
+			return false
+		}
+		for _, r := range part {
+			if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 var _ error = (*Error)(nil)
@@ -94,7 +130,7 @@ func (c *Client) reply(cmd string) (string, error) {
 		return strings.TrimSpace(strings.TrimPrefix(line, "+OK")), nil
 	}
 	if strings.HasPrefix(line, "-ERR") {
-		return "", &Error{Command: cmd, Reply: line}
+		return "", newError(cmd, line)
 	}
 	return "", fmt.Errorf("pop3: %s: unexpected reply %q", cmd, truncate(line))
 }
@@ -165,7 +201,7 @@ func (c *Client) Auth(a sasl.Client) error {
 		case strings.HasPrefix(line, "+OK"):
 			return nil
 		case strings.HasPrefix(line, "-ERR"):
-			return &Error{Command: cmd, Reply: line}
+			return newError(cmd, line)
 		case line == "+" || strings.HasPrefix(line, "+ "):
 			payload := strings.TrimSpace(strings.TrimPrefix(line, "+"))
 			var resp []byte
@@ -225,6 +261,13 @@ func (c *Client) Stat() (count int, size int64, err error) {
 		return 0, 0, fmt.Errorf("pop3: STAT: malformed reply %q", truncate(text))
 	}
 	return n, sz, nil
+}
+
+// QuitNoWait sends QUIT and closes the connection without reading the
+// goodbye: a probe that has its answer need not wait a round trip for it.
+func (c *Client) QuitNoWait() error {
+	defer c.conn.Close()
+	return c.writeLine("QUIT")
 }
 
 // Quit ends the session politely and closes the connection.

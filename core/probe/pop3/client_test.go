@@ -147,3 +147,19 @@ func TestNoCommandInjection(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorResponseCode(t *testing.T) {
+	tests := []struct{ line, code string }{
+		{"-ERR [AUTH] Authentication failure", "AUTH"},
+		{"-ERR [SYS/TEMP] try later", "SYS/TEMP"},
+		{"-ERR [IN-USE] mailbox locked", "IN-USE"},
+		{"-ERR Logon failure: unknown user name or bad password.", ""},
+		{"-ERR [not a code] text", ""},
+		{"-ERR [AUTH", ""},
+	}
+	for _, tt := range tests {
+		if got := newError("AUTH", tt.line).Code; got != tt.code {
+			t.Errorf("newError(%q).Code = %q, want %q", tt.line, got, tt.code)
+		}
+	}
+}
