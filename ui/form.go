@@ -406,7 +406,7 @@ func (f *form) problems() profile.Problems {
 // the engine's rules find. An empty field the user has not touched yet is
 // left alone until Test now is pressed.
 func (f *form) validate() {
-	ps := append(f.problems(), f.extra...)
+	ps := append(append(profile.Problems(nil), f.extra...), f.problems()...) // given ones first: they say why Prepare or the store refused
 	for _, in := range f.order {
 		var pick *profile.Problem
 		src := in.def.name

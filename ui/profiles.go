@@ -157,27 +157,25 @@ func containsFold(list []string, s string) bool {
 }
 
 // restore selects the profile of the last session. The form already holds
-// the last session's values; the profile's remembered secrets fill its
-// empty secret fields only while the form is still that profile's app
-// (same flow, tenant and client ID), so a secret never goes with another
-// app's IDs.
-func (p *profiles) restore() {
+// the last session's values. It reports whether the profile's remembered
+// secrets should be read (readSecrets, once the window is built): only
+// while the form is still that profile's app (same flow, tenant and
+// client ID), so a secret never goes with another app's IDs.
+func (p *profiles) restore() (read bool) {
 	p.refresh()
 	name := p.u.app.Preferences().String(prefProfile)
 	if name == "" {
-		return
+		return false
 	}
 	sp, err := p.store.Get(name)
 	if err != nil {
-		return // deleted or renamed by the CLI since: no profile
+		return false // deleted or renamed by the CLI since: no profile
 	}
 	p.cur = &sp
 	p.gen++
 	p.u.form.setRaw(fieldRemember, boolRaw(sp.RememberSecrets))
 	p.show()
-	if sp.RememberSecrets && p.sameApp(sp) {
-		p.readSecrets()
-	}
+	return sp.RememberSecrets && p.ring != nil && p.sameApp(sp)
 }
 
 // sameApp reports whether the form holds sp's app: flow, tenant and

@@ -166,9 +166,7 @@ func New(a fyne.App, win fyne.Window, opts Options) *UI {
 	}
 	u.buildUI()
 	u.loadPrefs()
-	if u.profiles.available() {
-		u.profiles.restore()
-	}
+	readSecrets := u.profiles.available() && u.profiles.restore()
 	if opts.Preset != "" {
 		u.choosePreset(opts.Preset, true)
 	} else {
@@ -179,6 +177,9 @@ func New(a fyne.App, win fyne.Window, opts Options) *UI {
 	u.addShortcuts()
 	u.updateBadge()
 	u.offerCrashLog()
+	if readSecrets {
+		u.profiles.readSecrets() // last: it comes back on its own
+	}
 	return u
 }
 
