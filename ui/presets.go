@@ -292,16 +292,18 @@ func (u *UI) onPresetInfo() {
 	}
 	text(how)
 	head("API permissions")
+	var perms []string
 	for _, perm := range p.PermissionsFor(nil, true) {
-		line := fmt.Sprintf("• %s — %s %s", perm.Value, perm.API.Title(), perm.Kind)
+		line := fmt.Sprintf("• %s — %s, %s", perm.Value, perm.API.Title(), perm.Kind)
 		if perm.Optional {
-			line += " (listed by the vendor; the protocols do not need it)"
+			line += ", optional"
 		}
 		if perm.Why != "" {
 			line += ": " + perm.Why
 		}
-		text(line)
+		perms = append(perms, line)
 	}
+	text(strings.Join(perms, "\n"))
 	if r := p.Redirect; r != nil {
 		head("Redirect URI")
 		text(strings.TrimSpace(r.Pattern + "\n" + r.Note))

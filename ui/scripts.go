@@ -146,7 +146,11 @@ func (u *UI) showScripts(res *engine.Result, p *preset.Preset) {
 		}
 		body = tabs
 	}
-	d := dialog.NewCustom(scripts[0].title, "Close", body, u.win)
+	title := scripts[0].title
+	if len(scripts) > 1 {
+		title = "PowerShell scripts"
+	}
+	d := dialog.NewCustom(title, "Close", body, u.win)
 	d.Resize(dialogSize(u.win, 980))
 	u.scriptsShown = scripts
 	d.Show()
