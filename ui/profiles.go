@@ -83,8 +83,9 @@ type profiles struct {
 	indicator *widget.Label
 	forget    *widget.Button
 
-	cur   *store.Profile // the selected profile as saved; nil: none
-	quiet bool           // the selection is being set, not picked
+	cur    *store.Profile // the selected profile as saved; nil: none
+	quiet  bool           // the selection is being set, not picked
+	hidden bool           // Hide IDs: the picker does not show the name (often the customer's)
 
 	// Keyring state of cur, as far as this window knows. The secrets are
 	// kept in memory only, to tell whether the form uses them.
@@ -134,12 +135,18 @@ func (p *profiles) refresh() {
 	}
 }
 
-// show puts the selection and the buttons in step with cur.
+// show puts the selection and the buttons in step with cur. Under Hide
+// IDs a selected profile's name is not shown: it is often the customer's.
 func (p *profiles) show() {
 	p.quiet = true
-	if p.cur == nil {
+	switch {
+	case p.cur == nil:
+		p.sel.PlaceHolder = noProfile
 		p.sel.SetSelected(noProfile)
-	} else {
+	case p.hidden:
+		p.sel.PlaceHolder = "Saved profile (name hidden)"
+		p.sel.ClearSelected()
+	default:
 		p.sel.SetSelected(p.cur.Name)
 	}
 	p.quiet = false
@@ -188,6 +195,21 @@ func (p *profiles) sameApp(sp store.Profile) bool {
 		strings.EqualFold(profile.Clean(saved.ClientID), profile.Clean(f.ClientID))
 }
 
+// setHidden hides or shows the selected profile's name (Hide IDs).
+func (p *profiles) setHidden(on bool) {
+	if p.hidden == on {
+		return
+	}
+	p.hidden = on
+	if !p.available() {
+		return
+	}
+	p.show()
+	if on && p.cur != nil && strings.Contains(p.u.status.Text, p.cur.Name) {
+		p.u.setStatus("", "") // "Profile “Contoso support” loaded" names it too
+	}
+}
+
 // detach leaves the selected profile for a demo: the demo's values must
 // never be saved over it, nor its secret remembered. The picker stays
 // locked until the simulated tenant is stopped.
@@ -212,7 +234,7 @@ func (p *profiles) setEnabled(on bool) {
 // onPicked loads the profile the user chose; "No profile" detaches the
 // form from it and keeps the values.
 func (p *profiles) onPicked(name string) {
-	if p.quiet {
+	if p.quiet || name == "" && p.hidden {
 		return
 	}
 	if name == noProfile || name == "" {
@@ -399,12 +421,17 @@ func (p *profiles) refused(title string, err error) {
 	p.fail(title, err)
 }
 
-// fail shows an error in a message box and the status line. Store and
-// keyring errors never hold a secret (the store names the field, not the
-// value).
+// fail shows an error in a message box and the status line. Of errors
+// joined together (one per secret kind) the first is shown: they say the
+// same. Store and keyring errors never hold a secret (the store names the
+// field, not the value).
 func (p *profiles) fail(title string, err error) {
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) && len(joined.Unwrap()) > 0 {
+		err = joined.Unwrap()[0]
+	}
 	msg := p.u.redact(err.Error())
-	p.u.setStatus(title+": "+msg, "")
+	p.u.setStatus(title+": "+strings.Join(strings.Fields(msg), " "), "")
 	d := dialog.NewCustom(title, "Close", &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord, Selectable: true}, p.u.win)
 	d.Resize(fyne.NewSize(480, 0))
 	d.Show()
@@ -540,6 +567,15 @@ func (p *profiles) importFrom(file string, data []byte) {
 
 func (p *profiles) imported(sp store.Profile, file string, replaced bool) {
 	p.u.app.Preferences().RemoveValue(prefPresetOfPrefix + strings.ToLower(sp.Name))
+	if sp.RememberSecrets {
+		// Whether secrets are kept on this computer is this user's choice,
+		// not the sender's: an imported profile starts without it.
+		sp.RememberSecrets = false
+		if err := p.store.Save(sp); err != nil {
+			p.fail("Profile not imported from "+file, err)
+			return
+		}
+	}
 	p.refresh()
 	p.load(sp)
 	msg := "Profile “" + sp.Name + "” imported from " + file
@@ -572,12 +608,13 @@ func (p *profiles) readSecrets() {
 		kind          keyring.Kind
 	}
 	var got []found
-	var errs []error
+	var err error
 	p.u.background(func() {
 		for _, sf := range secretFields {
-			s, ok, err := p.ring.Load(sp, sf.kind)
-			if err != nil {
-				errs = append(errs, err)
+			var s string
+			var ok bool
+			if s, ok, err = p.ring.Load(sp, sf.kind); err != nil {
+				return // the first failure says it; the others would repeat it
 			}
 			if ok {
 				got = append(got, found{sf.field, s, sf.kind})
@@ -601,7 +638,7 @@ func (p *profiles) readSecrets() {
 			p.u.form.setValues(fill)
 		}
 		p.showKeyring()
-		if err := errors.Join(errs...); err != nil {
+		if err != nil {
 			p.fail("Remembered secret not read", err)
 		}
 	})
@@ -609,7 +646,9 @@ func (p *profiles) readSecrets() {
 
 // writeSecrets stores the form's secrets for sp (a secret field the flow
 // does not use, or an empty one, forgets its kind), off the Fyne
-// goroutine; msg is the status to show when done.
+// goroutine; msg is the status to show when done. When the keyring
+// refuses, the profile is saved again without the opt-in, so it does not
+// claim a secret it has not got.
 func (p *profiles) writeSecrets(sp store.Profile, msg string) {
 	vals := map[keyring.Kind]string{}
 	for _, sf := range secretFields {
@@ -620,17 +659,26 @@ func (p *profiles) writeSecrets(sp store.Profile, msg string) {
 		}
 	}
 	gen := p.gen
-	var errs []error
+	var err error
 	p.u.background(func() {
 		for _, sf := range secretFields {
-			errs = append(errs, p.ring.Store(sp, sf.kind, vals[sf.kind]))
+			if err = p.ring.Store(sp, sf.kind, vals[sf.kind]); err != nil {
+				return // the first failure says it; the others would repeat it
+			}
 		}
 	}, func() {
 		if gen != p.gen {
 			return
 		}
-		if err := errors.Join(errs...); err != nil {
-			p.fail("Secret not remembered", err)
+		if err != nil {
+			sp.RememberSecrets = false
+			if p.store.Save(sp) == nil {
+				p.cur = &sp
+				p.u.form.setRaw(fieldRemember, "")
+			}
+			p.resetKeyring()
+			p.showKeyring()
+			p.fail("Secret not remembered (the profile is saved without it)", err)
 			return
 		}
 		p.loaded, p.stored = map[keyring.Kind]string{}, false

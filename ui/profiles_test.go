@@ -214,10 +214,23 @@ func TestProfileImportExport(t *testing.T) {
 		})
 	}
 
-	good := doc(`"flow":"client-credentials","tenant":"fabrikam.com","client-id":"` + tClient + `","mailbox":"help@fabrikam.com","protocols":["imap"]`)
+	good := doc(`"flow":"client-credentials","tenant":"fabrikam.com","client-id":"` + tClient + `","mailbox":"help@fabrikam.com","protocols":["imap"],"remember-secrets":true`)
 	h.u.profiles.importFrom("fabrikam.json", good)
 	if p := h.u.form.profile(); p.Tenant != "fabrikam.com" || p.Mailbox != "help@fabrikam.com" || h.u.profiles.sel.Selected != "Fabrikam" {
 		t.Fatalf("after import the form holds %+v (picker %q)", p, h.u.profiles.sel.Selected)
+	}
+	if sp, _ := h.profiles.Get("Fabrikam"); sp.RememberSecrets || h.u.form.in(fieldRemember).check.Checked {
+		t.Error("an imported profile opts this computer in to keeping secrets")
+	}
+
+	// Hide IDs hides the profile's name (often the customer's).
+	test.Tap(h.u.hideIDs)
+	if h.u.profiles.sel.Selected != "" || strings.Contains(test.RenderToMarkup(h.win.Canvas())+h.u.status.Text, "Fabrikam") {
+		t.Errorf("with Hide IDs on the picker shows %q", h.u.profiles.sel.Selected)
+	}
+	test.Tap(h.u.hideIDs)
+	if h.u.profiles.sel.Selected != "Fabrikam" || h.u.profiles.cur == nil {
+		t.Errorf("after Hide IDs off the picker shows %q", h.u.profiles.sel.Selected)
 	}
 	var out strings.Builder
 	if err := h.u.profiles.exportTo("Fabrikam", &out); err != nil {
@@ -364,8 +377,14 @@ func TestRememberSecretKeyringFailure(t *testing.T) {
 	if !strings.Contains(shown, "Secret not remembered") || !strings.Contains(shown, "Secret Service") || strings.Contains(shown, tSecret) {
 		t.Errorf("dialog says:\n%s", shown)
 	}
+	if strings.Count(shown, "keyring: cannot") != 1 {
+		t.Errorf("the dialog repeats the failure per secret kind:\n%s", shown)
+	}
 	if h.u.profiles.aside.Visible() && strings.Contains(h.u.profiles.indicator.Text, "Secret from") {
 		t.Error("the indicator claims a remembered secret")
+	}
+	if sp, err := h.profiles.Get("Litware"); err != nil || sp.RememberSecrets || h.u.form.in(fieldRemember).check.Checked {
+		t.Errorf("after the failure the profile still opts in (%v, %v)", sp.RememberSecrets, err)
 	}
 	if files := filesText(t, h.profiles.Dir()); strings.Contains(files, tSecret) {
 		t.Error("the secret reached the profile file")

@@ -283,6 +283,7 @@ func (u *UI) reportOptions() report.Options {
 // setting: nothing is stored, no field becomes read-only.
 func (u *UI) onHideIDs(on bool) {
 	u.form.setHidden(on)
+	u.profiles.setHidden(on)
 	u.checks.refresh()
 	u.needs.refresh()
 	u.log.refresh()
