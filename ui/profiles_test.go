@@ -417,3 +417,16 @@ func mustPreset(t *testing.T, id string) preset.Preset {
 	}
 	return p
 }
+
+// The box and the indicator name the keyring as each system calls it.
+func TestKeyringNames(t *testing.T) {
+	for goos, want := range map[string][2]string{
+		"windows": {"Windows Credential Manager", "Credential Manager"},
+		"darwin":  {"the macOS Keychain", "Keychain"},
+		"linux":   {"the Secret Service keyring", "Secret Service"},
+	} {
+		if title, short := keyringNames(goos); title != want[0] || short != want[1] {
+			t.Errorf("keyringNames(%s) = %q, %q, want %q", goos, title, short, want)
+		}
+	}
+}
