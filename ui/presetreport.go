@@ -33,9 +33,9 @@ func (u *UI) needCells(x preset.Row) (mark, text, step, result string) {
 	result = x.Detail
 	switch {
 	case x.State == preset.Unmet:
-		result = "missing: failed with " + x.Diagnosis
+		result = "missing: " + x.Detail
 	case x.Suspect:
-		mark, result = "!", "likely missing: failed with "+x.Diagnosis
+		mark, result = "!", "likely missing: "+strings.TrimPrefix(x.Detail, "likely: ")
 	case x.State == preset.Met:
 		result = "in place"
 	}

@@ -25,7 +25,7 @@ import (
 type requirements struct {
 	redact   func(string) string
 	onSelect func(step string)
-	title    func(step string) string // a step's title in the checklist
+	step     func(name string) *checkRow // a step's row in the checklist, or nil
 
 	p    *preset.Preset
 	rows []preset.Row
@@ -38,8 +38,8 @@ type requirements struct {
 	pool    []*needRow
 }
 
-func newRequirements(redact func(string) string, onSelect func(string), title func(string) string) *requirements {
-	r := &requirements{redact: redact, onSelect: onSelect, title: title}
+func newRequirements(redact func(string) string, onSelect func(string), step func(string) *checkRow) *requirements {
+	r := &requirements{redact: redact, onSelect: onSelect, step: step}
 	r.heading = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	r.summary = &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord}
 	r.box = container.New(layout.NewCustomPaddedVBoxLayout(0))
@@ -132,15 +132,18 @@ func (r *requirements) refresh() {
 
 // detail is a row's second line: where the run proved or disproved it.
 func (r *requirements) detail(x preset.Row) string {
-	step := x.Step
-	if t := r.title(step); t != "" {
-		step = t
+	step, verb := x.Step, "failed"
+	if row := r.step(x.Step); row != nil {
+		step = row.title
+		if row.status == engine.Warn {
+			verb = "warned"
+		}
 	}
 	switch {
 	case x.State == preset.Unmet:
-		return "Missing — " + step + " failed with " + x.Diagnosis
+		return "Missing — " + step + " " + verb + " with " + x.Diagnosis
 	case x.Suspect:
-		return "Likely missing — " + step + " failed with " + x.Diagnosis
+		return "Likely missing — " + step + " " + verb + " with " + x.Diagnosis
 	case x.State == preset.Met:
 		return "In place — proved by " + step
 	}

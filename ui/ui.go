@@ -218,7 +218,7 @@ func (u *UI) buildUI() {
 	})
 	u.form.onChange = u.onFormChanged
 	u.form.onField = u.onFieldEdited
-	u.needs = newRequirements(u.redact, u.selectStep, u.stepTitle)
+	u.needs = newRequirements(u.redact, u.selectStep, func(step string) *checkRow { return u.checks.byName[step] })
 	u.checks = newChecklist(u.redact, u.onStepSelected)
 	u.details = newDetails(u.redact, u.openLink, u.copyText, u.copyReal)
 	u.details.row = func(step string) *checkRow { return u.checks.byName[step] }
