@@ -19,8 +19,7 @@ func (u *UI) presetLine() string {
 		return ""
 	}
 	p := u.runPreset
-	missing, met, untested := u.needs.counts()
-	return fmt.Sprintf("Set up for %s (preset %s): %d missing · %d in place · %d not tested by this run", p.Product, p.ID, missing, met, untested)
+	return fmt.Sprintf("Set up for %s (preset %s): %s", p.Product, p.ID, u.needs.countText())
 }
 
 // needCells are one requirement row's report cells: mark, requirement,
@@ -67,7 +66,7 @@ func withPresetMarkdown(md, section string) string {
 		return md
 	}
 	if i := strings.Index(md, "\n#### "); i >= 0 {
-		return md[:i+1] + "\n" + section + md[i:]
+		return md[:i+1] + section + md[i:]
 	}
 	return strings.TrimRight(md, "\n") + "\n\n" + section
 }

@@ -240,7 +240,7 @@ func TestRequirementRowsAfterDemoRuns(t *testing.T) {
 	if !h.u.result.OK {
 		t.Fatalf("verdict = %q", h.u.result.Verdict)
 	}
-	missing, met, _ := h.u.needs.counts()
+	missing, _, met, _ := h.u.needs.counts()
 	if !h.u.needs.content.Visible() || missing != 0 || met < 8 {
 		t.Errorf("passing run: rows visible %v, %d missing, %d met:\n%s", h.u.needs.content.Visible(), missing, met, strings.Join(h.u.needs.lines(), "\n"))
 	}
@@ -255,7 +255,7 @@ func TestRequirementRowsAfterDemoRuns(t *testing.T) {
 	if len(rows) == 0 || rows[0].Requirement != "smtp-auth" || rows[0].State != preset.Unmet || rows[0].Step != "smtp" {
 		t.Fatalf("first row = %+v, want smtp-auth missing on smtp:\n%s", rows[0], strings.Join(h.u.needs.lines(), "\n"))
 	}
-	if missing, _, _ := h.u.needs.counts(); missing != 1 {
+	if missing, _, _, _ := h.u.needs.counts(); missing != 1 {
 		t.Errorf("%d rows missing, want 1:\n%s", missing, strings.Join(h.u.needs.lines(), "\n"))
 	}
 	if !strings.Contains(h.u.needs.heading.Text, "What Cisco ECE needs") || !strings.Contains(h.u.needs.summary.Text, "1 missing") {

@@ -94,13 +94,16 @@ func sortRows(rows []preset.Row) []preset.Row {
 	return out
 }
 
-// counts returns how many rows are missing, met and not tested.
-func (r *requirements) counts() (missing, met, untested int) {
+// counts returns how many rows are missing, likely missing, met and not
+// tested.
+func (r *requirements) counts() (missing, likely, met, untested int) {
 	for _, x := range r.rows {
-		switch x.State {
-		case preset.Unmet:
+		switch {
+		case x.State == preset.Unmet:
 			missing++
-		case preset.Met:
+		case x.Suspect:
+			likely++
+		case x.State == preset.Met:
 			met++
 		default:
 			untested++
@@ -109,11 +112,19 @@ func (r *requirements) counts() (missing, met, untested int) {
 	return
 }
 
-// summaryText is the line under the heading.
-func (r *requirements) summaryText() string {
-	missing, met, untested := r.counts()
-	return fmt.Sprintf("In your tenant: %d missing · %d in place · %d not tested by this run", missing, met, untested)
+// countText counts the rows in words: "1 missing · 9 in place · 3 not
+// tested by this run" (likely ones only when there are).
+func (r *requirements) countText() string {
+	missing, likely, met, untested := r.counts()
+	s := fmt.Sprintf("%d missing", missing)
+	if likely > 0 {
+		s += fmt.Sprintf(" · %d likely missing", likely)
+	}
+	return s + fmt.Sprintf(" · %d in place · %d not tested by this run", met, untested)
 }
+
+// summaryText is the line under the heading.
+func (r *requirements) summaryText() string { return "In your tenant: " + r.countText() }
 
 // refresh redraws the rows (after Hide IDs changes).
 func (r *requirements) refresh() {
