@@ -32,6 +32,10 @@ type banner struct {
 	bg, edge *canvas.Rectangle
 	icon     *widget.Icon
 	label    *widget.Label
+	// action, when set before the banner is first drawn, sits at its
+	// right edge (the verdict's "Fix script…").
+	action fyne.CanvasObject
+	row    *fyne.Container
 }
 
 func newBanner() *banner {
@@ -82,10 +86,18 @@ func (b *banner) Refresh() {
 	b.edge.Refresh()
 	b.icon.Refresh()
 	b.label.Refresh()
+	if b.row != nil {
+		b.row.Refresh() // the action may have been shown or hidden
+	}
 }
 
 // CreateRenderer lays out edge, icon and text over the tint.
 func (b *banner) CreateRenderer() fyne.WidgetRenderer {
-	row := container.NewBorder(nil, nil, container.NewHBox(b.edge, container.NewCenter(b.icon)), nil, b.label)
+	var right fyne.CanvasObject
+	if b.action != nil {
+		right = container.NewCenter(b.action)
+	}
+	b.row = container.NewBorder(nil, nil, container.NewHBox(b.edge, container.NewCenter(b.icon)), right, b.label)
+	row := b.row
 	return widget.NewSimpleRenderer(container.NewStack(b.bg, container.NewPadded(row)))
 }

@@ -34,6 +34,8 @@ type checklist struct {
 	dirty    bool // rows changed since the last commit
 	narrow   bool // the rows leave out the detail
 
+	rowHeight float32 // of one row, measured once
+
 	list     *widget.List
 	empty    *widget.Label
 	emptyBox fyne.CanvasObject
@@ -119,6 +121,18 @@ func (c *checklist) detailText(r *checkRow) string {
 		return "running…"
 	}
 	return strings.Join(strings.Fields(c.redact(r.detail)), " ") // one line; the details pane has it all
+}
+
+// contentHeight is the height the rows take without scrolling.
+func (c *checklist) contentHeight() float32 {
+	if len(c.rows) == 0 {
+		return c.emptyBox.MinSize().Height
+	}
+	if c.rowHeight == 0 {
+		c.rowHeight = c.list.CreateItem().MinSize().Height
+	}
+	gap := theme.Padding() // the list's gap between rows (a separator is drawn in it)
+	return (c.rowHeight+gap)*float32(len(c.rows)) - gap
 }
 
 // setPlan replaces the rows with the run's steps, all waiting.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -53,7 +54,9 @@ func (u *UI) demoStarted(name, title string, d Demo, err error) {
 		u.stopDemo() // a second start may have raced this one
 		u.demo, u.demoTitle = d, title
 		p := d.Profile()
+		u.profiles.detach()
 		u.form.fill(p)
+		u.demoPreset(p)
 		u.result = nil
 		how := ""
 		if p.Flow != profile.ClientCredentials {
@@ -66,6 +69,18 @@ func (u *UI) demoStarted(name, title string, d Demo, err error) {
 	u.layout.relayout()
 	if u.onDemo != nil {
 		u.onDemo(err)
+	}
+}
+
+// demoPreset tests the chosen product's protocols in a demo: the demo's
+// flow and values stay as they are (they fit the simulated tenant).
+func (u *UI) demoPreset(p profile.Profile) {
+	if u.preset == nil {
+		return
+	}
+	got, filled := u.preset.Apply(profile.Profile{Flow: p.Flow, RedirectURI: p.RedirectURI})
+	if slices.Contains(filled, profile.FieldProtocols) {
+		u.form.setValues(map[string]string{profile.FieldProtocols: protocolsRaw(got.Protocols)})
 	}
 }
 
@@ -101,6 +116,7 @@ func (u *UI) stopDemo() {
 		_ = u.demo.Close()
 		u.demo = nil
 		u.updateBadge()
+		u.profiles.setEnabled(!u.running)
 	}
 }
 

@@ -20,7 +20,8 @@ type details struct {
 	act      cardActions
 	row      func(step string) *checkRow // the checklist's rows
 	rows     func() []*checkRow
-	onAll    func() // "All findings" was pressed
+	onAll    func()                   // "All findings" was pressed
+	needs    func(step string) string // the preset's requirements a step proved or disproved
 	findings []finding
 	selected string
 
@@ -164,6 +165,11 @@ func (d *details) stepView(r *checkRow) []fyne.CanvasObject {
 	}
 	if r.detail != "" {
 		objs = append(objs, &widget.Label{Text: d.redact(r.detail), Wrapping: fyne.TextWrapWord, Selectable: true})
+	}
+	if d.needs != nil {
+		if text := d.needs(r.name); text != "" {
+			objs = append(objs, &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Selectable: true})
+		}
 	}
 	for _, f := range d.findings {
 		if f.has(r.name) {

@@ -59,7 +59,19 @@ const (
 	// sign-in, under Advanced; it fills Profile.RedirectURI and shows the
 	// engine's problems for profile.FieldRedirectURI.
 	fieldLoopback = "loopback-redirect"
+	// fieldRemember opts the selected saved profile in to keeping its
+	// secrets in the OS keyring. It belongs to the saved profile
+	// (store.Profile.RememberSecrets), not to the run: the profile picker
+	// sets and reads it, and it is never a preference.
+	fieldRemember = "remember-secret"
 )
+
+// usesSecret shows a field when the flow (and its credential) has a
+// secret field: a client secret, a certificate password or a password.
+func usesSecret(fl flowSpec, cred credential) bool {
+	return fl.needs(profile.FieldPassword) || fl.needs(profile.FieldSecret) && cred == credSecret ||
+		fl.needs(profile.FieldCertPassword) && cred == credCert
+}
 
 // byFlow shows a field when the flow lists it.
 func byFlow(name string) func(flowSpec, credential) bool {
@@ -163,6 +175,10 @@ var fieldDefs = []fieldDef{
 		shown: byFlow(profile.FieldPassword),
 		get:   func(p profile.Profile) string { return p.Password },
 		set:   func(p *profile.Profile, v string) { p.Password = v }},
+	{name: fieldRemember, label: "", kind: checkInput, placeholder: "Remember secret in " + keyringTitle,
+		shown: usesSecret,
+		get:   func(profile.Profile) string { return "" },
+		set:   func(*profile.Profile, string) {}},
 	{name: profile.FieldProtocols, label: "Protocols", kind: protocolsInput, pref: "protocols",
 		hint: "IMAP, POP3 and SMTP must be enabled for the mailbox: Exchange admin center → Mailboxes → the mailbox → Manage email apps. Graph needs the Mail.* application permissions of Microsoft Graph.",
 		get: func(p profile.Profile) string {

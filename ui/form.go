@@ -39,18 +39,45 @@ type form struct {
 	quiet    bool // programmatic change: no onChange, no touch
 	flowNow  flowSpec
 
+	// parts are what the window adds to the form's table (see formParts).
+	parts formParts
+	// notes are placeholders and hints that replace or extend a field's
+	// own (a product preset's redirect URI pattern), by field name.
+	notes map[string]fieldNote
+
 	onChange func()
+	onField  func(name string) // after the user changed the field name
 	content  fyne.CanvasObject
 }
 
-func newForm(win fyne.Window) *form {
-	f := &form{win: win, inputs: map[string]*input{}, touched: map[string]bool{}, flowNow: flows[0]}
+// formParts are the window's own rows and widgets inside the form.
+type formParts struct {
+	// head are label/cell pairs put first in the form's grid (the profile
+	// and preset pickers), so their labels line up with the fields'.
+	head []fyne.CanvasObject
+	// asides are widgets put under a field's input, by field name (the
+	// remembered-secret indicator under "Remember secret").
+	asides map[string]fyne.CanvasObject
+	// off names fields this window cannot offer (no keyring: no "Remember
+	// secret"); they are never shown.
+	off map[string]bool
+}
+
+// fieldNote is a placeholder and a hint added to a field's own.
+type fieldNote struct {
+	placeholder string // replaces the field's placeholder when set
+	hint        string // follows the field's hint
+}
+
+func newForm(win fyne.Window, parts formParts) *form {
+	f := &form{win: win, inputs: map[string]*input{}, touched: map[string]bool{}, flowNow: flows[0], parts: parts}
 	f.buildUI()
 	return f
 }
 
 func (f *form) buildUI() {
-	var main, adv []fyne.CanvasObject
+	main := append([]fyne.CanvasObject(nil), f.parts.head...)
+	var adv []fyne.CanvasObject
 	for i := range fieldDefs {
 		in := newInput(f, &fieldDefs[i])
 		f.inputs[in.def.name] = in
@@ -99,7 +126,59 @@ func (f *form) credentialNow() credential {
 
 // shown reports whether the field is in use for the flow and credential.
 func (f *form) shown(in *input) bool {
+	if f.parts.off[in.def.name] {
+		return false
+	}
 	return in.def.shown == nil || in.def.shown(f.flowNow, f.credentialNow())
+}
+
+// typed reports whether the user changed the field since the form was
+// last filled (by a profile, the demo or the last session).
+func (f *form) typed(name string) bool { return f.touched[name] }
+
+// setValues sets raw values as a fill does (not as edits), then
+// re-validates and reports the change.
+func (f *form) setValues(vals map[string]string) {
+	quiet := f.quiet
+	f.quiet = true
+	// The flow first: it decides which fields the others are.
+	if v, ok := vals[profile.FieldFlow]; ok {
+		f.inputs[profile.FieldFlow].setRaw(v)
+	}
+	for name, v := range vals {
+		if name != profile.FieldFlow {
+			f.inputs[name].setRaw(v)
+		}
+	}
+	f.quiet = quiet
+	f.applyFlow()
+	f.validate()
+	if f.onChange != nil {
+		f.onChange()
+	}
+}
+
+// setNotes replaces the notes added to the fields' placeholders and hints.
+func (f *form) setNotes(notes map[string]fieldNote) {
+	f.notes = notes
+	f.applyFlow()
+}
+
+// showProblems shows ps under their fields as if the engine had found
+// them (a profile that cannot be saved), without marking the form as
+// submitted. It returns the first field that shows one, or nil.
+func (f *form) showProblems(ps profile.Problems) *input {
+	f.extra = ps
+	f.validate()
+	for _, in := range f.order {
+		if in.problem != nil && in.problem.Severity == profile.Error && f.shown(in) {
+			if in.def.advanced {
+				f.advanced.Open(0)
+			}
+			return in
+		}
+	}
+	return nil
 }
 
 // changed records that the user edited a field and re-validates.
@@ -125,6 +204,9 @@ func (f *form) changed(name string) {
 	if f.onChange != nil {
 		f.onChange()
 	}
+	if f.onField != nil {
+		f.onField(name)
+	}
 }
 
 // applyFlow shows exactly the fields the flow and credential need, with
@@ -135,6 +217,17 @@ func (f *form) applyFlow() {
 		in.setShown(f.shown(in))
 		in.setLabel(spec.label(in.def.name, in.def.label))
 		in.hint = spec.hint(in.def.name)
+		note := f.notes[in.def.name]
+		if note.hint != "" {
+			in.hint = strings.TrimSpace(in.hint + " " + note.hint)
+		}
+		if in.entry != nil && in.def.kind != secretInput {
+			ph := in.def.placeholder
+			if note.placeholder != "" {
+				ph = note.placeholder
+			}
+			in.entry.setPlaceHolder(ph)
+		}
 	}
 	f.applyHosts()
 	f.setEnabled(!f.disabled)
@@ -313,7 +406,7 @@ func (f *form) problems() profile.Problems {
 // the engine's rules find. An empty field the user has not touched yet is
 // left alone until Test now is pressed.
 func (f *form) validate() {
-	ps := append(f.problems(), f.extra...)
+	ps := append(append(profile.Problems(nil), f.extra...), f.problems()...) // given ones first: they say why Prepare or the store refused
 	for _, in := range f.order {
 		var pick *profile.Problem
 		src := in.def.name

@@ -12,13 +12,16 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	gokeyring "github.com/zalando/go-keyring"
 
 	"github.com/mailoauth/mailoauth-tester/core/demo"
 	"github.com/mailoauth/mailoauth-tester/core/diagnose"
 	"github.com/mailoauth/mailoauth-tester/core/engine"
+	"github.com/mailoauth/mailoauth-tester/core/keyring"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
 	"github.com/mailoauth/mailoauth-tester/core/simulate"
+	"github.com/mailoauth/mailoauth-tester/core/store"
 )
 
 const (
@@ -115,6 +118,10 @@ type harness struct {
 	batches  chan struct{}
 	demo     chan error
 	prompted chan struct{} // the sign-in prompts changed
+	async    chan struct{} // a background task (the keyring) came back
+	// profiles is the window's profile folder; a second window on the
+	// same folder is the next start.
+	profiles *store.Store
 	// browse, when set, is the user's browser: the sign-in opener calls
 	// it with every URL it opens (set it before the run starts).
 	browse func(string)
@@ -124,11 +131,31 @@ type harness struct {
 	prepared []profile.Profile
 	// sim is the simulated tenant of the last demo StartDemo started.
 	sim *simulate.Tenant
+	// demoFlow is the flow the next demo is shown with ("": its own).
+	demoFlow profile.Flow
 }
 
 func newHarness(t testing.TB, prepare func(h *harness, p profile.Profile) (Job, profile.Problems)) *harness {
 	t.Helper()
-	h := &harness{t: t, finished: make(chan struct{}, 8), batches: make(chan struct{}, 1024), demo: make(chan error, 4), prompted: make(chan struct{}, 64)}
+	return newHarnessWith(t, prepare, Options{})
+}
+
+// newHarnessWith is newHarness with more options. Unless opts says
+// otherwise, the window has a profile folder of its own and the keyring
+// is go-keyring's in-memory mock (package-level: the tests that use it do
+// not run in parallel).
+func newHarnessWith(t testing.TB, prepare func(h *harness, p profile.Profile) (Job, profile.Problems), opts Options) *harness {
+	t.Helper()
+	h := &harness{t: t, finished: make(chan struct{}, 8), batches: make(chan struct{}, 1024), demo: make(chan error, 4), prompted: make(chan struct{}, 64),
+		async: make(chan struct{}, 64)}
+	if opts.Profiles == nil {
+		opts.Profiles = store.Open(t.TempDir())
+	}
+	if opts.Keyring == nil {
+		gokeyring.MockInit()
+		opts.Keyring = keyring.System()
+	}
+	h.profiles = opts.Profiles
 	h.app = test.NewTempApp(t)
 	h.win = test.NewTempWindow(t, widget.NewLabel(""))
 	var prep PrepareFunc
@@ -141,14 +168,16 @@ func newHarness(t testing.TB, prepare func(h *harness, p profile.Profile) (Job, 
 		}
 	}
 	startDemo := func(name string) (Demo, error) {
-		t, err := demo.Start(name, "")
+		t, err := demo.Start(name, h.demoFlow)
 		if err != nil {
 			return nil, err
 		}
 		h.sim = t.Sim() // read by the test after onDemo, which follows on this goroutine
 		return t, nil
 	}
-	h.u = New(h.app, h.win, Options{Prepare: prep, StartDemo: startDemo, OpenURL: func(u *url.URL) error {
+	opts.Prepare, opts.StartDemo = prep, startDemo
+	opts.async = func() { h.async <- struct{}{} }
+	opts.OpenURL = func(u *url.URL) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.opened = append(h.opened, u.String())
@@ -156,7 +185,8 @@ func newHarness(t testing.TB, prepare func(h *harness, p profile.Profile) (Job, 
 			h.browse(u.String())
 		}
 		return nil
-	}})
+	}
+	h.u = New(h.app, h.win, opts)
 	h.u.onPrompt = func() {
 		select {
 		case h.prompted <- struct{}{}:

@@ -87,6 +87,9 @@ func newInput(f *form, def *fieldDef) *input {
 		in.info = &widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: in.toggleHint}
 		obj = container.NewBorder(nil, nil, nil, in.info, obj)
 	}
+	if aside := f.parts.asides[def.name]; aside != nil {
+		obj = container.New(layout.NewCustomPaddedVBoxLayout(0), obj, aside)
+	}
 	in.cell = container.New(layout.NewCustomPaddedVBoxLayout(2), container.NewStack(in.frame, obj), in.msg)
 	return in
 }

@@ -36,6 +36,7 @@ type windowLayout struct {
 	wideResultTab, narrowSettingsTab, narrowResultTab *container.TabItem
 	split                                             *container.Split
 	wRight, nResult2                                  *fyne.Container // the Borders around the top pane
+	steps                                             *fyne.Container // the checklist and the requirement rows
 }
 
 func newWindowLayout(u *UI) *windowLayout {
@@ -79,7 +80,8 @@ func (l *windowLayout) buildPanes() {
 		container.NewHBox(u.copyButton, u.saveButton, u.shotButton, u.copyShot), u.hideIDs)
 	l.topPane = container.NewVBox(toolbar, u.banner, u.prompts.content)
 
-	l.resultPane = container.New(&resultLayout{checks: u.checks}, u.checks.content, widget.NewSeparator(), u.details.content)
+	l.steps = container.New(&stepsLayout{checks: u.checks, needs: u.needs}, u.checks.content, u.needs.content)
+	l.resultPane = container.New(&resultLayout{checks: u.checks}, l.steps, widget.NewSeparator(), u.details.content)
 	l.logPane = u.log.content
 	l.statusPane = container.NewBorder(nil, nil, nil, u.statusOpen, u.status)
 }
@@ -130,6 +132,12 @@ func (l *windowLayout) relayout() {
 			return
 		}
 	}
+}
+
+// relayoutSteps lays the checklist and the requirement rows out again
+// after the rows were shown or hidden.
+func (l *windowLayout) relayoutSteps() {
+	l.steps.Layout.Layout(l.steps.Objects, l.steps.Size())
 }
 
 // showResults brings the results into view (narrow: the Result tab).
@@ -201,4 +209,35 @@ func (rl *resultLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	sep.Resize(fyne.NewSize(size.Width, 1))
 	det.Move(fyne.NewPos(0, h+gap))
 	det.Resize(fyne.NewSize(size.Width, size.Height-h-gap))
+}
+
+// stepsLayout stacks the checklist and, after a run with a product
+// preset, its requirement rows below it. The checklist keeps the height of
+// its rows while the requirements get at least needsShare of the column;
+// both scroll on their own. Objects: checklist, requirements.
+type stepsLayout struct {
+	checks *checklist
+	needs  *requirements
+}
+
+// needsShare is the part of the column the requirement rows get at least:
+// enough for the heading and the first (missing) rows.
+const needsShare = 0.4
+
+func (*stepsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(objs[0].MinSize().Width, 100)
+}
+
+func (sl *stepsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	list, needs := objs[0], objs[1]
+	list.Move(fyne.NewPos(0, 0))
+	if !needs.Visible() {
+		list.Resize(size)
+		return
+	}
+	h := min(sl.checks.contentHeight(), size.Height*(1-needsShare))
+	h = float32(int(h))
+	list.Resize(fyne.NewSize(size.Width, h))
+	needs.Move(fyne.NewPos(0, h))
+	needs.Resize(fyne.NewSize(size.Width, size.Height-h))
 }

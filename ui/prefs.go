@@ -56,6 +56,13 @@ func (u *UI) savePrefs() {
 			pr.SetString(in.def.pref, in.raw())
 		}
 	}
+	if u.profiles.available() {
+		name := ""
+		if u.profiles.cur != nil {
+			name = u.profiles.cur.Name
+		}
+		pr.SetString(prefProfile, name)
+	}
 }
 
 // WindowSize returns the window size of the last session.

@@ -83,6 +83,10 @@ func (u *UI) start(job Job, p profile.Profile) {
 	u.ids = []string{p.Tenant, p.ClientID, p.Mailbox, p.User, np.SignInUser()}
 	u.runDemo = u.demo != nil
 	u.runEndpoints = u.form.customEndpointValues()
+	u.runPreset = u.preset
+	u.needs.clear()
+	u.layout.relayoutSteps()
+	u.scriptButton.Hide()
 	if u.demo != nil {
 		u.demoRun.Store(&demoRun{demo: u.demo, ctx: ctx, user: np.SignInUser()})
 	}
@@ -125,6 +129,8 @@ func (u *UI) onCancel() {
 // setRunning swaps Test now and Cancel and locks the form.
 func (u *UI) setRunning(on bool) {
 	u.form.setEnabled(!on)
+	u.profiles.setEnabled(!on && u.demo == nil)
+	u.presets.setEnabled(!on)
 	u.runButton.Enable()
 	if on {
 		u.runButton.SetText("Cancel (Esc)")
@@ -240,6 +246,11 @@ func (u *UI) finish(res *engine.Result) {
 	u.setRunning(false)
 	u.copyButton.Enable()
 	u.saveButton.Enable()
+	u.needs.show(u.runPreset, res)
+	u.layout.relayoutSteps()
+	if len(repairIDs(res)) > 0 {
+		u.scriptButton.Show()
+	}
 	u.showResult(res)
 }
 
@@ -281,7 +292,7 @@ func (u *UI) markdown() string {
 	if u.result == nil {
 		return ""
 	}
-	md := report.Markdown(u.result, u.reportOptions())
+	md := withPresetMarkdown(report.Markdown(u.result, u.reportOptions()), u.presetMarkdown())
 	if note := u.endpointsNote(); note != "" {
 		md = note + "\n\n" + md
 	}

@@ -63,7 +63,7 @@ func (u *UI) writeReport(w io.Writer, name string) error {
 		_, err = w.Write(append(b, '\n'))
 		return err
 	}
-	doc := report.HTML(u.result, u.reportOptions())
+	doc := withPresetHTML(report.HTML(u.result, u.reportOptions()), u.presetHTML())
 	if note := u.endpointsNote(); note != "" {
 		doc = withNote(doc, note, false)
 	}

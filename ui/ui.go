@@ -17,9 +17,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailoauth/mailoauth-tester/core/engine"
+	"github.com/mailoauth/mailoauth-tester/core/keyring"
+	"github.com/mailoauth/mailoauth-tester/core/preset"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 	"github.com/mailoauth/mailoauth-tester/core/report"
 	"github.com/mailoauth/mailoauth-tester/core/secret"
+	"github.com/mailoauth/mailoauth-tester/core/store"
 )
 
 // AppTitle is the window title; after a run the verdict follows it, as in
@@ -50,6 +53,21 @@ type Options struct {
 	// offers to open the newest once and then calls CrashLogsSeen.
 	CrashLogs     []CrashLog
 	CrashLogsSeen func()
+	// Profiles is the folder of saved profiles the profile picker reads
+	// and writes, shared with the CLI (store.Open(store.DefaultDir()));
+	// nil: no picker.
+	Profiles *store.Store
+	// Keyring keeps the secrets of the profiles that opted in
+	// (keyring.System()); nil: no "Remember secret".
+	Keyring *keyring.Keyring
+	// Preset is the product preset "Set up for…" starts with (a
+	// core/preset ID), applied to the form as a user's choice would be;
+	// "" keeps the last session's.
+	Preset string
+
+	// async, in tests, is called after each background task came back
+	// (set before New starts the first one).
+	async func()
 }
 
 // DemoScenario is one entry of the Demo menu.
@@ -78,28 +96,32 @@ type UI struct {
 	win  fyne.Window
 	opts Options
 
-	form    *form
-	checks  *checklist
-	details *details
-	banner  *banner
-	log     *logView
-	stream  *stream
-	prompts *prompts
-	layout  *windowLayout
+	form     *form
+	profiles *profiles
+	presets  *presetPicker
+	needs    *requirements // the preset's requirement rows after a run
+	checks   *checklist
+	details  *details
+	banner   *banner
+	log      *logView
+	stream   *stream
+	prompts  *prompts
+	layout   *windowLayout
 
-	runButton   *widget.Button
-	copyButton  *widget.Button
-	saveButton  *widget.Button
-	shotButton  *widget.Button
-	copyShot    *widget.Button
-	hideIDs     *widget.Check
-	badge       *widget.Button // "Custom endpoints (N) — reset"
-	status      *widget.Label
-	statusOpen  *widget.Button // opens the folder of the file just saved
-	statusPath  string
-	fixButton   *widget.Button // "Go to the first highlighted field"
-	firstProbl  *input
-	shortcutTip *widget.Label
+	runButton    *widget.Button
+	scriptButton *widget.Button // "Fix script…" beside the verdict
+	copyButton   *widget.Button
+	saveButton   *widget.Button
+	shotButton   *widget.Button
+	copyShot     *widget.Button
+	hideIDs      *widget.Check
+	badge        *widget.Button // "Custom endpoints (N) — reset"
+	status       *widget.Label
+	statusOpen   *widget.Button // opens the folder of the file just saved
+	statusPath   string
+	fixButton    *widget.Button // "Go to the first highlighted field"
+	firstProbl   *input
+	shortcutTip  *widget.Label
 
 	// Run state; touched only on the Fyne goroutine.
 	running bool
@@ -110,6 +132,11 @@ type UI struct {
 	runDemo bool // the run went to a simulated tenant
 	// runEndpoints are the run's custom endpoints, for its reports.
 	runEndpoints []endpoint
+	// preset is the product chosen in "Set up for…" (nil: none);
+	// runPreset the one the last run was started with.
+	preset, runPreset *preset.Preset
+	// scriptsShown are the scripts of the last scripts dialog (tests).
+	scriptsShown []script
 
 	// demoRun is set during a demo run: its sign-in pages open in the
 	// simulated browser, its device codes are approved by themselves.
@@ -125,6 +152,7 @@ type UI struct {
 	onFinished  func()          // after a run ended and the window shows it
 	onDemo      func(err error) // after a demo tenant started (or failed to)
 	onPrompt    func()          // after the sign-in prompts were shown or hidden
+	onAsync     func()          // after a background task (the keyring) came back
 }
 
 // New builds the window's content into win and restores the preferences.
@@ -132,17 +160,26 @@ func New(a fyne.App, win fyne.Window, opts Options) *UI {
 	if opts.OpenURL == nil {
 		opts.OpenURL = a.OpenURL
 	}
-	u := &UI{app: a, win: win, opts: opts}
+	u := &UI{app: a, win: win, opts: opts, onAsync: opts.async}
 	if u.opts.Prepare == nil {
 		u.opts.Prepare = u.enginePrepare
 	}
 	u.buildUI()
 	u.loadPrefs()
+	readSecrets := u.profiles.available() && u.profiles.restore()
+	if opts.Preset != "" {
+		u.choosePreset(opts.Preset, true)
+	} else {
+		u.choosePreset(a.Preferences().String(prefPreset), false)
+	}
 	win.SetContent(u.layout.root)
 	win.SetMainMenu(u.mainMenu())
 	u.addShortcuts()
 	u.updateBadge()
 	u.offerCrashLog()
+	if readSecrets {
+		u.profiles.readSecrets() // last: it comes back on its own
+	}
 	return u
 }
 
@@ -167,14 +204,33 @@ func (u *UI) enginePrepare(p profile.Profile) (Job, profile.Problems) {
 }
 
 func (u *UI) buildUI() {
-	u.form = newForm(u.win)
+	u.profiles = newProfiles(u, u.opts.Profiles, u.opts.Keyring)
+	u.presets = newPresetPicker(u.onPresetPicked, u.onPresetInfo)
+	var head []fyne.CanvasObject
+	if u.profiles.available() {
+		head = append(head, u.profiles.label, u.profiles.cell)
+	}
+	head = append(head, u.presets.label, u.presets.cell)
+	u.form = newForm(u.win, formParts{
+		head:   head,
+		asides: map[string]fyne.CanvasObject{fieldRemember: u.profiles.aside},
+		off:    map[string]bool{fieldRemember: !u.profiles.available() || u.opts.Keyring == nil},
+	})
 	u.form.onChange = u.onFormChanged
+	u.form.onField = u.onFieldEdited
+	u.needs = newRequirements(u.redact, u.selectStep, func(step string) *checkRow { return u.checks.byName[step] })
 	u.checks = newChecklist(u.redact, u.onStepSelected)
 	u.details = newDetails(u.redact, u.openLink, u.copyText, u.copyReal)
 	u.details.row = func(step string) *checkRow { return u.checks.byName[step] }
 	u.details.rows = func() []*checkRow { return u.checks.rows }
 	u.details.onAll = u.showAllFindings
+	u.details.needs = func(step string) string {
+		return stepRequirementText(u.needs.p, u.needs.forStep(step), u.redact)
+	}
+	u.scriptButton = &widget.Button{Text: "Fix script…", Icon: theme.DocumentIcon(), Importance: widget.HighImportance, OnTapped: u.onFixScript}
+	u.scriptButton.Hide()
 	u.banner = newBanner()
+	u.banner.action = u.scriptButton
 	u.log = newLogView(u.redact, u.copyText)
 	u.stream = newStream(u.deliver)
 	u.prompts = newPrompts(u.openPromptURL, u.copyCode, tickerEvery(u.stream.do))
@@ -227,7 +283,9 @@ func (u *UI) reportOptions() report.Options {
 // setting: nothing is stored, no field becomes read-only.
 func (u *UI) onHideIDs(on bool) {
 	u.form.setHidden(on)
+	u.profiles.setHidden(on)
 	u.checks.refresh()
+	u.needs.refresh()
 	u.log.refresh()
 	u.details.invalidate()
 	if u.result != nil {
@@ -238,9 +296,47 @@ func (u *UI) onHideIDs(on bool) {
 
 func (u *UI) onFormChanged() {
 	u.updateBadge()
+	u.profiles.showKeyring()
 	if !u.running && u.result == nil && u.demo == nil {
 		u.banner.set(bannerNone, "")
 	}
+}
+
+// onFieldEdited is called after the user changed a field.
+func (u *UI) onFieldEdited(name string) {
+	if name == fieldRemember {
+		u.profiles.onRememberToggled()
+	}
+}
+
+// background runs work off the Fyne goroutine (a keyring may wait for
+// the person to unlock it) and then done on it, in order with the run's
+// events.
+func (u *UI) background(work, done func()) {
+	go func() {
+		work()
+		u.stream.do(func() {
+			done()
+			if u.onAsync != nil {
+				u.onAsync()
+			}
+		})
+	}()
+}
+
+// selectStep shows a step's details and card, as selecting its row does.
+func (u *UI) selectStep(step string) {
+	u.checks.selectStep(step)
+	u.details.show(step)
+	u.layout.showResults()
+}
+
+// stepTitle is a step's title in the checklist, or "".
+func (u *UI) stepTitle(step string) string {
+	if r := u.checks.byName[step]; r != nil {
+		return r.title
+	}
+	return ""
 }
 
 // updateBadge shows "Custom endpoints (N) — reset" next to Test now

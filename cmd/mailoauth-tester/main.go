@@ -22,7 +22,10 @@ import (
 	_ "github.com/mailoauth/mailoauth-tester/cmd/mailoauth-tester/internal/envlocale" // before Fyne reads the locale
 	"github.com/mailoauth/mailoauth-tester/core/crashlog"
 	"github.com/mailoauth/mailoauth-tester/core/demo"
+	"github.com/mailoauth/mailoauth-tester/core/keyring"
+	"github.com/mailoauth/mailoauth-tester/core/preset"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/store"
 	"github.com/mailoauth/mailoauth-tester/core/version"
 	"github.com/mailoauth/mailoauth-tester/resources"
 	"github.com/mailoauth/mailoauth-tester/ui"
@@ -50,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list-scenarios", false, "list the demo scenarios and exit")
 	demoFlow := fs.String("demo-flow", "", "with --demo: show the scenario with this `flow` (client-credentials, interactive, device-code, auth-code, password, app-password)")
 	manual := fs.Bool("demo-manual", false, "with --demo: the simulated person does nothing (the device code and browser prompts wait for you)")
+	presetName := fs.String("preset", "", "choose this product `preset` in \"Set up for…\" and fill the form for it (mailoauth presets lists them)")
 	shot := fs.String("screenshot", "", "after each run, save the window's screenshot (as File → Save screenshot does) to this PNG `file`")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.SetOutput(io.Discard)
@@ -78,6 +82,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if _, ok := demo.Lookup(*demoName); *demoName != "" && !ok {
 		fmt.Fprintf(stderr, "mailoauth-tester: unknown demo scenario %q (see --list-scenarios)\n", *demoName)
 		return 2
+	}
+	if *presetName != "" {
+		if _, err := preset.Find(*presetName); err != nil {
+			fmt.Fprintf(stderr, "mailoauth-tester: --preset: %v\n", err)
+			return 2
+		}
 	}
 
 	// From here on a crash leaves a log in the user's cache folder that the
@@ -119,7 +129,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return t, nil
 	}
 	var u *ui.UI
-	opts := ui.Options{Demos: demoScenarios(), StartDemo: start, CrashLogs: crashes, CrashLogsSeen: crashSeen}
+	opts := ui.Options{Demos: demoScenarios(), StartDemo: start, CrashLogs: crashes, CrashLogsSeen: crashSeen,
+		Keyring: keyring.System(), Preset: *presetName}
+	// Saved profiles live in the user's configuration folder, shared with
+	// the mailoauth CLI; without one the window has no profile picker.
+	if dir, err := store.DefaultDir(); err == nil {
+		opts.Profiles = store.Open(dir)
+	} else {
+		fmt.Fprintln(stderr, "mailoauth-tester:", err)
+	}
 	if *shot != "" {
 		opts.OnRunEnd = func() {
 			if err := u.WriteScreenshot(*shot); err != nil {
@@ -164,6 +182,7 @@ Options:
 	fmt.Fprint(w, `
 Examples:
   mailoauth-tester --demo smtp-auth-disabled      show a misconfiguration against the built-in simulated tenant
+  mailoauth-tester --preset cisco-ece             start set up for Cisco ECE (flow, protocols and what it needs)
   mailoauth-tester --list-scenarios               list the demo scenarios
 `)
 }

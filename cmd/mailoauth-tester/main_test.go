@@ -15,12 +15,13 @@ func TestTextOnlyOptions(t *testing.T) {
 		stderr   string
 		noStdout bool
 	}{
-		{args: []string{"--help"}, stdout: []string{"Usage:", "--demo SCENARIO", "--list-scenarios", "--version", "Examples:"}},
+		{args: []string{"--help"}, stdout: []string{"Usage:", "--demo SCENARIO", "--list-scenarios", "--version", "--preset PRESET", "Examples:"}},
 		{args: []string{"-h"}, stdout: []string{"--demo-flow FLOW"}},
 		{args: []string{"--version"}, stdout: []string{"mailoauth-tester ", "go1."}},
 		{args: []string{"--list-scenarios"}, stdout: []string{"smtp-auth-disabled", "no-admin-consent"}},
 		{args: []string{"--bogus"}, code: 2, stderr: "Run 'mailoauth-tester --help'", noStdout: true},
 		{args: []string{"--demo", "no-such-scenario"}, code: 2, stderr: `unknown demo scenario "no-such-scenario"`, noStdout: true},
+		{args: []string{"--preset", "no-such-product"}, code: 2, stderr: "cisco-ece", noStdout: true},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
