@@ -413,7 +413,7 @@ func (j *Job) runGraphToken(ctx context.Context, s *stepRun) outcome {
 		return warn(detail+" — "+fs[0].Message, s.diag(fs[0].ID), out)
 	}
 	if len(unproven) > 0 {
-		return passed(detail+" · no Mail permission in the token: Exchange decides (RBAC for Applications)", out)
+		return passed(detail+" · roles "+orNone(strings.Join(token.Permissions(c), " "))+" — what the token lacks may come from RBAC for Applications: Graph's answer decides", out)
 	}
 	return passed(detail+" · "+strings.Join(token.Permissions(c), " "), out)
 }
