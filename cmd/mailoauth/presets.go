@@ -65,17 +65,25 @@ func presetNames(*cobra.Command, []string, string) ([]string, cobra.ShellCompDir
 // the flow and protocols unless their flags were given, the redirect URI
 // unless given, the preset's ID and Graph's send-only mode. The flags the
 // user typed always win. It reports bad input and returns exitUsage.
+//
+// A preset already in p (a saved profile's) is used when --preset is not
+// given; changed must then also report the fields the profile set.
 func (pf *presetFlags) apply(p *profile.Profile, st *streams) int {
-	if pf.preset == "" {
+	id := pf.preset
+	if id == "" {
+		id = p.Preset
+	}
+	if id == "" {
 		p.GraphSendOnly = pf.sendOnly
 		return exitOK
 	}
-	pr, err := preset.Find(pf.preset)
+	pr, err := preset.Find(id)
 	if err != nil {
 		fmt.Fprintf(st.err, "mailoauth: %s: unknown preset %s — mailoauth presets lists them (%s)\n",
-			profile.FieldPreset, showArg(pf.preset), strings.Join(preset.IDs(), ", "))
+			profile.FieldPreset, showArg(id), strings.Join(preset.IDs(), ", "))
 		return exitUsage
 	}
+	p.Preset = pr.ID
 	if !pf.changed("flow") {
 		p.Flow = ""
 	}
