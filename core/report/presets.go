@@ -163,7 +163,7 @@ func (v *presetView) countLine() string {
 // Subtitle names the product and the preset under the heading, with the
 // counts (the Markdown and HTML reports; the HTML template calls it).
 func (v *presetView) Subtitle() string {
-	return fmt.Sprintf("Set up for %s (preset %s): %s", v.Product, v.ID, v.countLine())
+	return fmt.Sprintf("Set up for %s — preset %s: %s", v.Product, v.ID, v.countLine())
 }
 
 // json is the section of the JSON report.
@@ -188,7 +188,7 @@ func PresetText(res *engine.Result, rd *Redactor) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\nSet up for %s (preset %s)\nIn your tenant: %s\n", v.Heading, v.Product, v.ID, v.countLine())
+	fmt.Fprintf(&b, "%s\nSet up for %s — preset %s\nIn your tenant: %s\n", v.Heading, v.Product, v.ID, v.countLine())
 	for _, r := range v.Rows {
 		fmt.Fprintf(&b, "  %s %s\n      %s\n", r.Mark, wrap(r.Text, 96, "    "), wrap(r.Result, 92, "      "))
 	}
