@@ -208,7 +208,13 @@ func newHarnessWith(t testing.TB, prepare func(h *harness, p profile.Profile) (J
 
 // scripted returns a prepare func that hands out job.
 func scripted(job Job) func(*harness, profile.Profile) (Job, profile.Problems) {
-	return func(*harness, profile.Profile) (Job, profile.Problems) { return job, nil }
+	return func(_ *harness, p profile.Profile) (Job, profile.Problems) {
+		if sj, ok := job.(*scriptedJob); ok && sj.result != nil {
+			// Like the engine, the run records the preset it was set up for.
+			sj.result.Input.Preset, sj.result.Input.GraphSendOnly = p.Preset, p.GraphSendOnly
+		}
+		return job, nil
+	}
 }
 
 // fillIDs types the app-only fields as a user would: each entry gets the

@@ -65,13 +65,7 @@ func presetTitle(p preset.Preset) string {
 
 // presetHeading is the title of the requirement rows in the window, whose
 // font has no "↔": "What Cisco ECE needs".
-func presetHeading(p preset.Preset) string {
-	short := p.Short
-	if p.Generic && short != "" {
-		short = strings.ToLower(short[:1]) + short[1:]
-	}
-	return "What " + short + " needs"
-}
+func presetHeading(p preset.Preset) string { return p.NeedsTitle() }
 
 // byTitle returns the preset with that picker title, or nil.
 func (pp *presetPicker) byTitle(title string) *preset.Preset {

@@ -22,8 +22,8 @@ import (
 const noProfile = "No profile"
 
 // Preference keys of the profile picker: the profile selected at the last
-// close, and the preset each profile was saved with (store.Profile has no
-// field for it).
+// close, and the preset a profile was saved with before store.Profile had
+// a field for it (read once for such a profile, removed when it is saved).
 const (
 	prefProfile        = "profile"
 	prefPresetOfPrefix = "profile-preset/"
@@ -243,9 +243,7 @@ func (p *profiles) load(sp store.Profile) {
 	p.gen++
 	p.resetKeyring()
 	p.show()
-	if id, ok := p.presetOf(sp.Name); ok {
-		u.choosePreset(id, false)
-	}
+	u.choosePreset(p.presetOf(sp), false)
 	msg := "Profile “" + sp.Name + "” loaded"
 	if unused := unusedFields(sp); unused != "" {
 		msg += " — its " + unused + " is kept in the file for the command line; the window does not use it yet"
@@ -272,12 +270,14 @@ func unusedFields(sp store.Profile) string {
 	return strings.Join(out, " and ")
 }
 
-// presetOf returns the preset a profile was saved with; ok is false when
-// the window never saved it (a profile from the CLI or a colleague).
-func (p *profiles) presetOf(name string) (id string, ok bool) {
-	const unknown = "\x00"
-	id = p.u.app.Preferences().StringWithFallback(prefPresetOfPrefix+strings.ToLower(name), unknown)
-	return id, id != unknown
+// presetOf returns the preset a profile is set up for ("" for none): its
+// preset field, or for a profile saved before the field existed, what
+// the window then kept in its preferences.
+func (p *profiles) presetOf(sp store.Profile) string {
+	if sp.Preset != "" {
+		return sp.Preset
+	}
+	return p.u.app.Preferences().String(prefPresetOfPrefix + strings.ToLower(sp.Name))
 }
 
 // onSave saves the form as the selected profile, or asks for a name.
@@ -349,6 +349,7 @@ func (p *profiles) saveAs(name string) {
 	if run.Timeout == profile.DefaultTimeout && profile.Clean(u.form.raw(profile.FieldTimeout)) == "" {
 		run.Timeout = 0
 	}
+	run.Preset = u.presetID()
 	sp := store.FromProfile(name, run)
 	remember := u.form.raw(fieldRemember) == "true" && p.ring != nil
 	sp.RememberSecrets = remember
@@ -363,7 +364,7 @@ func (p *profiles) saveAs(name string) {
 		return
 	}
 	u.form.showProblems(nil)
-	u.app.Preferences().SetString(prefPresetOfPrefix+strings.ToLower(sp.Name), u.presetID())
+	u.app.Preferences().RemoveValue(prefPresetOfPrefix + strings.ToLower(sp.Name)) // the file holds it now
 	switched := p.cur == nil || !strings.EqualFold(p.cur.Name, sp.Name)
 	p.cur = &sp
 	if switched {

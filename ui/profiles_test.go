@@ -141,13 +141,41 @@ func TestProfileSavedRestartedLoaded(t *testing.T) {
 	if u3.profiles.cur == nil || u3.profiles.sel.Selected != "Contoso support" {
 		t.Errorf("next start selects %q", u3.profiles.sel.Selected)
 	}
-	// The profile brings back the preset it was saved with (kept in the
-	// preferences: a profile file has no field for it).
+	// The profile brings back the preset it was saved with: the file holds
+	// it, so the command line's --profile gets it too.
 	u3.profiles.sel.SetSelected(noProfile)
 	u3.presets.sel.SetSelected(presetTitle(mustPreset(t, "cisco-ece")))
 	u3.profiles.sel.SetSelected("Contoso support")
 	if u3.presetID() != "generic-imap-pop-reader" {
 		t.Errorf("loaded profile's preset = %q, want the one it was saved with", u3.presetID())
+	}
+	if sp, err := h.profiles.Get("Contoso support"); err != nil || sp.Preset != "generic-imap-pop-reader" {
+		t.Errorf("stored profile's preset = %q (%v), want it in the file", sp.Preset, err)
+	}
+	if v := h.app.Preferences().String(prefPresetOfPrefix + "contoso support"); v != "" {
+		t.Errorf("the preferences still keep the preset (%q)", v)
+	}
+}
+
+// TestProfileWithoutPresetField: a profile saved before profiles had a
+// preset field gets the preset the window kept for it in its
+// preferences; a profile from the command line without one selects none.
+func TestProfileWithoutPresetField(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, sp := range []store.Profile{{Name: "Old", Tenant: "contoso.com"}, {Name: "Cli", Tenant: "fabrikam.com"}} {
+		if err := h.profiles.Save(sp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.app.Preferences().SetString(prefPresetOfPrefix+"old", "sytel-softdial")
+	h.u.profiles.refresh()
+	h.u.profiles.sel.SetSelected("Old")
+	if h.u.presetID() != "sytel-softdial" {
+		t.Errorf("old profile's preset = %q, want the one the preferences kept", h.u.presetID())
+	}
+	h.u.profiles.sel.SetSelected("Cli")
+	if h.u.presetID() != "" {
+		t.Errorf("a profile without a preset selected %q", h.u.presetID())
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mailoauth/mailoauth-tester/core/engine"
 	"github.com/mailoauth/mailoauth-tester/core/preset"
+	"github.com/mailoauth/mailoauth-tester/core/report"
 )
 
 // requirements shows, after a run with a product preset, one row per
@@ -63,35 +64,10 @@ func (r *requirements) show(p *preset.Preset, res *engine.Result) {
 		r.clear()
 		return
 	}
-	r.p, r.rows = p, sortRows(preset.Evaluate(*p, res.PresetOutcome()))
+	r.p, r.rows = p, report.ByState(preset.Evaluate(*p, res.PresetOutcome()))
 	r.refresh()
 	r.scroll.ScrollToTop()
 	r.content.Show()
-}
-
-// sortRows puts missing requirements first, then likely causes, then met
-// ones, then the untested; each group keeps the preset's order.
-func sortRows(rows []preset.Row) []preset.Row {
-	rank := func(x preset.Row) int {
-		switch {
-		case x.State == preset.Unmet:
-			return 0
-		case x.Suspect:
-			return 1
-		case x.State == preset.Met:
-			return 2
-		}
-		return 3
-	}
-	var out []preset.Row
-	for g := range 4 {
-		for _, x := range rows {
-			if rank(x) == g {
-				out = append(out, x)
-			}
-		}
-	}
-	return out
 }
 
 // counts returns how many rows are missing, likely missing, met and not

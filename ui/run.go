@@ -34,6 +34,9 @@ func (u *UI) onTestNow() {
 		return
 	}
 	p := u.form.profile()
+	if u.preset != nil {
+		p = u.preset.Mark(p) // the run, and so its reports, carry the preset
+	}
 	job, problems := u.prepare(p)
 	first := u.form.attempt(problems)
 	if job == nil {
@@ -292,7 +295,7 @@ func (u *UI) markdown() string {
 	if u.result == nil {
 		return ""
 	}
-	md := withPresetMarkdown(report.Markdown(u.result, u.reportOptions()), u.presetMarkdown())
+	md := report.Markdown(u.result, u.reportOptions())
 	if note := u.endpointsNote(); note != "" {
 		md = note + "\n\n" + md
 	}

@@ -1,11 +1,8 @@
 package ui
 
 import (
-	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -34,19 +31,7 @@ type script struct {
 
 // repairIDs are the diagnosis IDs of a finished run's failed and warned
 // steps that a fix script can repair, in the run's causal order.
-func repairIDs(res *engine.Result) []string {
-	if res == nil || res.Cancelled || res.Mode != "check" {
-		return nil
-	}
-	can := setupscript.Repairable()
-	var out []string
-	for _, f := range findingsOf(res) {
-		if slices.Contains(can, f.d.ID) && !slices.Contains(out, f.d.ID) {
-			out = append(out, f.d.ID)
-		}
-	}
-	return out
-}
+func repairIDs(res *engine.Result) []string { return res.RepairIDs() }
 
 // generator names this program in a script's header.
 func generator() string { return "Mail OAuth Tester " + version.Get().Version }
@@ -54,26 +39,10 @@ func generator() string { return "Mail OAuth Tester " + version.Get().Version }
 // fixScript writes the fix script of a failed run: only the steps that
 // repair its findings, with the run's real IDs and cloud (never masked,
 // whatever Hide IDs says: the script must run) and no secret.
-func (u *UI) fixScript(res *engine.Result, p *preset.Preset) script {
-	ids := repairIDs(res)
-	s := script{title: "Fix script", file: "fix-" + strings.Join(ids, "+") + "-" + res.Started.Format("20060102-150405") + ".ps1",
-		about: "Repairs what this run found (" + strings.Join(ids, ", ") + ") and nothing else."}
-	in := res.Input
-	facts := setupscript.FixFacts{Preset: p, Flow: profile.Flow(in.Flow), Options: setupscript.Options{
-		Tenant: in.Tenant, ClientID: in.ClientID, Mailboxes: nonEmpty(in.Mailbox), SignInUser: in.User,
-		Protocols: protocolsOf(in.Protocols), Generator: generator(),
-	}}
-	if c, err := cloud.Lookup(in.Cloud); err == nil {
-		facts.Cloud = c
-	}
-	if facts.Flow == profile.AuthCode {
-		facts.RedirectURI = in.RedirectURI
-	}
-	if strings.HasPrefix(in.Credential, "certificate") {
-		facts.Credential = preset.Certificate
-	}
-	s.text, s.err = setupscript.Fix(ids, facts)
-	return s
+func (u *UI) fixScript(res *engine.Result) script {
+	ids, text, err := res.FixScript(generator())
+	return script{title: "Fix script", file: "fix-" + strings.Join(ids, "+") + "-" + res.Started.Format("20060102-150405") + ".ps1",
+		about: "Repairs what this run found (" + strings.Join(ids, ", ") + ") and nothing else.", text: text, err: err}
 }
 
 // setupScript writes the full setup script of a preset for what the form
@@ -106,14 +75,6 @@ func nonEmpty(s string) []string {
 	return []string{s}
 }
 
-func protocolsOf(names []string) []profile.Protocol {
-	var out []profile.Protocol
-	for _, n := range names {
-		out = append(out, profile.Protocol(n))
-	}
-	return out
-}
-
 // onFixScript shows the fix script of the run (and, with a preset, its
 // full setup script).
 func (u *UI) onFixScript() {
@@ -128,7 +89,7 @@ func (u *UI) onFixScript() {
 func (u *UI) showScripts(res *engine.Result, p *preset.Preset) {
 	var scripts []script
 	if len(repairIDs(res)) > 0 {
-		scripts = append(scripts, u.fixScript(res, p))
+		scripts = append(scripts, u.fixScript(res))
 	}
 	if p != nil {
 		scripts = append(scripts, u.setupScript(*p))
@@ -212,26 +173,6 @@ func (u *UI) saveScript(s script) {
 	d.Show()
 }
 
-// writeScript writes a .ps1 file. A script with characters beyond ASCII
-// starts with a UTF-8 byte-order mark: Windows PowerShell 5.1 reads a
-// file without one in the system's ANSI code page.
-func writeScript(w io.Writer, text string) error {
-	if !isASCII(text) {
-		if _, err := io.WriteString(w, "\ufeff"); err != nil {
-			return fmt.Errorf("script: %w", err)
-		}
-	}
-	if _, err := io.WriteString(w, text); err != nil {
-		return fmt.Errorf("script: %w", err)
-	}
-	return nil
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
+// writeScript writes a .ps1 file (setupscript.Write: with a byte-order
+// mark when it holds more than ASCII).
+func writeScript(w io.Writer, text string) error { return setupscript.Write(w, text) }

@@ -63,7 +63,7 @@ func (u *UI) writeReport(w io.Writer, name string) error {
 		_, err = w.Write(append(b, '\n'))
 		return err
 	}
-	doc := withPresetHTML(report.HTML(u.result, u.reportOptions()), u.presetHTML())
+	doc := report.HTML(u.result, u.reportOptions())
 	if note := u.endpointsNote(); note != "" {
 		doc = withNote(doc, note, false)
 	}

@@ -29,6 +29,7 @@ type checkFlags struct {
 	verbose, jsonOut, env, sendTestMail              bool
 	output, reportFile                               string
 	strict, hideIDs                                  bool
+	presets                                          presetFlags
 }
 
 // Output formats of check.
@@ -95,6 +96,7 @@ func (f *checkFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.reportFile, "report", "", "also write the report to `FILE`: .html, .md, .json or .txt by its extension")
 	fs.BoolVar(&f.hideIDs, "hide-ids", false, "mask tenant and client IDs and the local part of every address (for a public ticket)")
 	inGroup(fs, groupOutput, "output", "json", "verbose", "report", "hide-ids")
+	f.presets.register(fs)
 }
 
 const checkExitCodes = `  0    every check passed
@@ -133,15 +135,22 @@ hidden prompt.`,
   mailoauth check … --secret-env MAILOAUTH_SECRET --output nagios --strict
 
   # A report for a public ticket
-  mailoauth check … --secret-env MAILOAUTH_SECRET --report ticket.html --hide-ids`,
+  mailoauth check … --secret-env MAILOAUTH_SECRET --report ticket.html --hide-ids
+
+  # What Cisco ECE needs ↔ what the tenant has, and a script that repairs what is missing
+  mailoauth check --preset cisco-ece --redirect-uri https://ece.contoso.com/web/view/mail/admin/account/showauthcode.jsp \
+    --tenant … --client-id … --user ece-service@contoso.com --mailbox support@contoso.com --secret-env ECE_SECRET \
+    --send-test-mail --fix-script fix-ece.ps1`,
 		Annotations: map[string]string{"exit-codes": checkExitCodes},
 		Args:        cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			f.presets.changed = c.Flags().Changed
 			a.code = a.check(c.Context(), f, args)
 			return nil
 		},
 	}
 	f.register(c.Flags())
+	complete(c, f.presets.completions())
 	var flows []string
 	for _, fl := range profile.AllFlows {
 		flows = append(flows, string(fl))
@@ -220,6 +229,13 @@ func (a *app) runCheck(ctx context.Context, f *checkFlags, args []string) int {
 	for _, pr := range strings.Split(f.protocols, ",") {
 		p.Protocols = append(p.Protocols, profile.Protocol(pr))
 	}
+	if err := checkFixScriptPath(f.presets.fixScript); err != nil {
+		fmt.Fprintf(st.err, "mailoauth: fix-script: %v\n", err)
+		return exitUsage
+	}
+	if code := f.presets.apply(&p, st); code != exitOK {
+		return code
+	}
 	if f.env {
 		p.Tenant, p.ClientID, p.Mailbox, p.CertFile = "", "", "", ""
 	} else if p.HasCredentials() || f.secretEnv != "" || f.secretStdin {
@@ -233,6 +249,7 @@ func (a *app) runCheck(ctx context.Context, f *checkFlags, args []string) int {
 		for _, pr := range problems {
 			fmt.Fprintf(st.err, "mailoauth: %s\n", pr)
 		}
+		f.presets.explain(problems, st.err)
 		return exitUsage
 	}
 	var file *os.File
@@ -268,7 +285,7 @@ func (a *app) runCheck(ctx context.Context, f *checkFlags, args []string) int {
 			return exitFailed
 		}
 	}
-	return exitCode(res, f.strict)
+	return f.presets.finish(st, res, exitCode(res, f.strict))
 }
 
 // readSecrets fills the secret and certificate password from the
@@ -286,7 +303,7 @@ func readSecrets(ctx context.Context, p *profile.Profile, f *checkFlags, st *str
 		}
 		p.CertPassword = v
 	}
-	flow := profile.Flow(strings.ToLower(strings.TrimSpace(f.flow)))
+	flow := profile.Flow(strings.ToLower(strings.TrimSpace(string(p.Flow)))) // the preset's, unless --flow was given
 	if flow == profile.Password || flow == profile.AppPassword {
 		if code := readPassword(ctx, p, f, st, bad); code != exitOK {
 			return code

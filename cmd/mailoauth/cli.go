@@ -145,7 +145,7 @@ mailbox through Microsoft Graph, and explains every failure with its cause and n
 	root.SetHelpFunc(a.help)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
 	root.SetHelpCommand(a.newHelp())
-	root.AddCommand(a.newCheck(), a.newExplain(), a.newSimulate(), a.newVersion())
+	root.AddCommand(a.newCheck(), a.newExplain(), a.newSimulate(), a.newVersion(), a.newPresets(), a.newSetupScript())
 	return root
 }
 

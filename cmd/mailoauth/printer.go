@@ -70,6 +70,9 @@ func (p *printer) event(e engine.Event) {
 	case engine.RunEnd:
 		fmt.Fprintln(p.w, strings.Repeat("─", 60))
 		fmt.Fprintln(p.w, p.sty.paint(sgrBold+verdictColour(e.Result), p.rd.Redact(e.Text)))
+		if rows := report.PresetText(e.Result, p.rd); rows != "" {
+			fmt.Fprint(p.w, "\n"+rows)
+		}
 	}
 }
 

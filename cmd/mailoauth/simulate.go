@@ -88,6 +88,9 @@ misconfiguration, answered with Exchange's and Entra ID's own texts. Everything 
 	for _, s := range simulate.Scenarios() {
 		names = append(names, s.Name+"\t"+s.Title)
 	}
+	for _, s := range simulate.PresetScenarios() {
+		names = append(names, s.Name+"\t"+s.Title)
+	}
 	complete(c, map[string]cobra.CompletionFunc{"scenario": fixed(names...), "dialect": fixed(simulate.DialectExchange, simulate.DialectDovecot),
 		"cloud": fixed(cloud.Names()...), "dir": func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return nil, cobra.ShellCompDirectiveFilterDirs
@@ -102,7 +105,8 @@ func knownScenario(name string) bool {
 			return true
 		}
 	}
-	return false
+	_, ok := presetScenario(name)
+	return ok
 }
 
 // simDir makes sure the --dir folder exists (creating it and its parents,
@@ -138,6 +142,7 @@ func (a *app) simulate(ctx context.Context, f *simFlags) int {
 			}
 			fmt.Fprintf(st.out, "%-28s %s (→ %s; --flow %s)\n", s.Name, s.Title, want, flows)
 		}
+		listPresetScenarios(st.out)
 		return exitOK
 	}
 	if !knownScenario(f.scenario) {
@@ -202,5 +207,6 @@ func printSimInfo(st *streams, i simInfo) {
 	fmt.Fprintf(w, "\nTry it from another terminal:\n\n  export MAILOAUTH_SECRET='%s'\n  mailoauth check --tenant %s --client-id %s --mailbox %s \\\n    --secret-env MAILOAUTH_SECRET --authority-host %s \\\n    --imap-host %s --pop-host %s --smtp-host %s --graph-url %s --ca-file %s\n",
 		i.ClientSecret, i.TenantID, i.ClientID, i.Mailbox, i.AuthorityHost, i.IMAPHost, i.POPHost, i.SMTPHost, i.GraphURL, i.CAFile)
 	fmt.Fprintf(w, "\nFor a user sign-in add --flow device-code (or interactive, password with --password-env, auth-code with\n--redirect-uri); the simulated sign-in page signs %s in by itself, and a device code is approved at\n%s/devicelogin.\n", i.User, i.AuthorityHost)
+	presetScenarioHint(w, i)
 	fmt.Fprintf(w, "\nOther scenarios: %s\nPress Ctrl+C to stop.\n", strings.Join(i.Scenarios, ", "))
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/mailoauth/mailoauth-tester/core/report"
 	"github.com/mailoauth/mailoauth-tester/core/simulate"
 )
 
@@ -101,7 +102,7 @@ func TestEveryReportCarriesTheVersion(t *testing.T) {
 		reports[ext] = string(b)
 	}
 	rep := decodeReport(t, reports["stdout --json"])
-	if rep.Tool.Name != "mailoauth" || rep.Tool.Version != stampVersion || rep.Tool.Commit != stampCommit || rep.SchemaVersion != "1.0" {
+	if rep.Tool.Name != "mailoauth" || rep.Tool.Version != stampVersion || rep.Tool.Commit != stampCommit || rep.SchemaVersion != report.SchemaVersion {
 		t.Errorf("tool %+v, schema_version %q", rep.Tool, rep.SchemaVersion)
 	}
 	for name, r := range reports {

@@ -87,6 +87,9 @@ func Prepare(p profile.Profile, opts Options) (*Job, profile.Problems) {
 	if j.table == nil {
 		j.table = protocol.Default()
 	}
+	if p.GraphSendOnly {
+		j.table = j.table.SendOnly(protocol.Graph)
+	}
 	j.flow, _ = profile.LookupFlow(p.Flow)
 	j.scrub.Add(p.ClientSecret, p.CertPassword, p.Password)
 	var problems profile.Problems
@@ -96,6 +99,9 @@ func Prepare(p profile.Profile, opts Options) (*Job, profile.Problems) {
 		problems = profile.ValidateEnvironment(p)
 	}
 	if errs := problems.Errors(); len(errs) > 0 {
+		return nil, errs
+	}
+	if errs := presetProblems(p); len(errs) > 0 {
 		return nil, errs
 	}
 	j.warning = problems.Warnings()
@@ -238,6 +244,7 @@ func (j *Job) Input() Input {
 	in.Tenant, in.ClientID, in.Mailbox = j.p.Tenant, j.p.ClientID, j.p.Mailbox
 	in.Flow, in.Mechanism, in.SendTestMail = string(j.p.Flow), string(j.p.Mechanism), j.p.SendTestMail
 	in.RedirectURI = j.p.RedirectURI
+	in.Preset, in.GraphSendOnly = j.p.Preset, j.p.GraphSendOnly
 	switch {
 	case j.p.Flow == profile.AppPassword:
 		in.Tenant, in.ClientID, in.Provider, in.User = "", "", j.provider.Name, j.p.SignInUser()

@@ -133,6 +133,8 @@ type Input struct {
 	SMTPHost      string   `json:"smtp_host,omitempty"`
 	GraphURL      string   `json:"graph_url,omitempty"`
 	SendTestMail  bool     `json:"send_test_mail,omitempty"`
+	GraphSendOnly bool     `json:"graph_send_only,omitempty"` // Graph checked for sending only
+	Preset        string   `json:"preset,omitempty"`          // the product preset's ID (core/preset)
 }
 
 // Step returns the named step's result, or nil.

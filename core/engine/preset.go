@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strings"
+
 	"github.com/mailoauth/mailoauth-tester/core/preset"
 	"github.com/mailoauth/mailoauth-tester/core/profile"
 )
@@ -42,4 +44,22 @@ func presetStatus(s Status) preset.Status {
 		return preset.StatusSkipped
 	}
 	return preset.StatusNotRun
+}
+
+// presetProblems checks the profile's preset fields: a known preset ID,
+// and Graph among the protocols when Graph is to be checked for sending
+// only. Each problem names its field.
+func presetProblems(p profile.Profile) profile.Problems {
+	var out profile.Problems
+	if p.Preset != "" {
+		if _, err := preset.Find(p.Preset); err != nil {
+			out = append(out, profile.Problem{Field: profile.FieldPreset, Message: strings.TrimPrefix(err.Error(), "preset: "),
+				Fix: "use one of the listed presets (mailoauth presets lists them)"})
+		}
+	}
+	if p.GraphSendOnly && p.HasCredentials() && !p.Has(profile.Graph) {
+		out = append(out, profile.Problem{Field: profile.FieldGraphSend, Message: "Graph is not among the protocols to test",
+			Fix: "add graph to the protocols, or leave send-only out"})
+	}
+	return out
 }

@@ -34,7 +34,12 @@ func (j *Job) protocolStep(p protocol.Spec, mailbox string, tokenFrom, claimsFro
 		d.timeout += maxThrottleWait
 	}
 	d.begin = func() string {
-		if p.Addressing == protocol.GraphUsers {
+		switch {
+		case p.OnlySends && j.p.SendTestMail:
+			return "Sending a test message as " + mailbox + " through " + addr
+		case p.OnlySends:
+			return "Checking sending as " + mailbox + " through " + addr + " (nothing is sent without a test message)"
+		case p.Addressing == protocol.GraphUsers:
 			return "Reading " + mailbox + " through " + addr
 		}
 		return fmt.Sprintf("Connecting to %s (%s)", addr, p.Title)
@@ -71,6 +76,9 @@ func (j *Job) protocolStep(p protocol.Spec, mailbox string, tokenFrom, claimsFro
 		}
 		if err != nil {
 			return d.fail(ctx, s, err)
+		}
+		if p.OnlySends && !j.p.SendTestMail {
+			return s.r.unsent(ctx, s, p, claimsFrom, summary)
 		}
 		return passed(summary, nil)
 	}

@@ -391,9 +391,19 @@ func (j *Job) runGraphToken(ctx context.Context, s *stepRun) outcome {
 		s.log(Info, "scp   "+orNone(strings.Join(c.Scopes, " ")), "")
 	}
 	out := &issued{token: tok.AccessToken, claims: &c}
-	var fs []token.Finding
+	var fs, unproven []token.Finding
 	for _, p := range j.selected(protocol.MicrosoftGraph) {
-		fs = append(fs, token.CheckService(c, p, j.p.SendTestMail, diagnose.GraphPermissionDenied)...)
+		for _, f := range token.CheckService(c, p, j.p.SendTestMail, diagnose.GraphPermissionDenied) {
+			if f.Unproven {
+				unproven = append(unproven, f)
+			} else {
+				fs = append(fs, f)
+			}
+		}
+	}
+	for _, f := range unproven {
+		s.log(Info, f.Message, "")
+		s.message(f.Message)
 	}
 	if len(fs) > 0 {
 		for _, f := range fs {
@@ -401,6 +411,9 @@ func (j *Job) runGraphToken(ctx context.Context, s *stepRun) outcome {
 			s.message(f.Message)
 		}
 		return warn(detail+" — "+fs[0].Message, s.diag(fs[0].ID), out)
+	}
+	if len(unproven) > 0 {
+		return passed(detail+" · roles "+orNone(strings.Join(token.Permissions(c), " "))+" — what the token lacks may come from RBAC for Applications: Graph's answer decides", out)
 	}
 	return passed(detail+" · "+strings.Join(token.Permissions(c), " "), out)
 }

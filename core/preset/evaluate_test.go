@@ -246,6 +246,18 @@ func TestEvaluateFillsNamesAndKeepsOrder(t *testing.T) {
 	}
 }
 
+func TestEvaluateWithoutNamesReadsAsSentences(t *testing.T) {
+	rows := rowsByID(Evaluate(mustFind(t, "cisco-ece"), Outcome{}))
+	for _, id := range []string{"sign-in-account", "delegate-full-access", "delegate-send-as", "mailbox-exists"} {
+		if r := rows[id]; !strings.HasPrefix(r.Text, "The ") {
+			t.Errorf("row %s does not begin a sentence: %q", id, r.Text)
+		}
+	}
+	if r := rowsByID(Evaluate(mustFind(t, "cisco-ece"), Outcome{SignInUser: "svc@contoso.com"}))["sign-in-account"]; !strings.HasPrefix(r.Text, "svc@contoso.com ") {
+		t.Errorf("an address keeps its case: %q", r.Text)
+	}
+}
+
 func TestEvaluateIsDeterministic(t *testing.T) {
 	p := mustFind(t, "xcally-motion")
 	o := Outcome{Steps: append(ok("tenant", "token", "claims", "imap"), fail("smtp", "smtp-auth-disabled"), warn("refresh", "consent-required"))}

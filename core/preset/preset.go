@@ -22,11 +22,15 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mailoauth/mailoauth-tester/core/profile"
+	"github.com/mailoauth/mailoauth-tester/core/protocol"
 )
 
 // Preset is one product's Microsoft 365 mail setup. No field is secret: a
@@ -178,9 +182,43 @@ func overlaps(a, b []profile.Protocol) bool {
 	return false
 }
 
-// Heading is the title of the requirement rows for this preset.
-func (p Preset) Heading() string {
-	return "What " + p.Short + " needs ↔ what your tenant has"
+// Heading is the title of the requirement rows for this preset: "What
+// Cisco ECE needs ↔ what your tenant has".
+func (p Preset) Heading() string { return p.NeedsTitle() + " ↔ what your tenant has" }
+
+// NeedsTitle is the first half of Heading, for faces whose font has no
+// "↔": "What Cisco ECE needs", "What an unattended reader needs". A
+// generic preset's short name is a phrase ("An unattended reader"), so
+// its first letter is lower-cased inside the sentence; a product's name
+// is kept as it is spelt.
+func (p Preset) NeedsTitle() string {
+	name := p.Short
+	if p.Generic && name != "" {
+		r, n := utf8.DecodeRuneInString(name)
+		name = string(unicode.ToLower(r)) + name[n:]
+	}
+	return "What " + name + " needs"
+}
+
+// GraphSendOnly reports whether the preset only sends through Microsoft
+// Graph: it uses Graph and none of its Graph permissions reads mail
+// (eCASE, the generic Graph sender). Such a run checks Mail.Send and
+// never reads the mailbox (profile.Profile.GraphSendOnly).
+func (p Preset) GraphSendOnly() bool {
+	if !slices.Contains(p.Protocols, profile.Graph) {
+		return false
+	}
+	sends := false
+	for _, perm := range p.PermissionsFor(nil, false) {
+		if perm.API != Graph || !strings.HasPrefix(perm.Value, "Mail.") {
+			continue
+		}
+		if !strings.HasPrefix(perm.Value, "Mail.Send") {
+			return false
+		}
+		sends = true
+	}
+	return sends
 }
 
 // Apply fills the fields of prof that the user left empty with the
@@ -190,6 +228,8 @@ func (p Preset) Heading() string {
 // Fields the user set are never changed, and nothing secret is ever set.
 // A redirect URI pattern that still holds a <placeholder> is not copied
 // (the customer's own host must be typed); show Redirect.Pattern as a hint.
+// Last, Mark records the preset's ID and Graph's send-only mode; those
+// are not form fields and are not listed in filled.
 func (p Preset) Apply(prof profile.Profile) (profile.Profile, []string) {
 	var filled []string
 	if profile.Clean(string(prof.Flow)) == "" {
@@ -204,7 +244,33 @@ func (p Preset) Apply(prof profile.Profile) (profile.Profile, []string) {
 		prof.RedirectURI = p.Redirect.Pattern
 		filled = append(filled, profile.FieldRedirectURI)
 	}
-	return prof, filled
+	return p.Mark(prof), filled
+}
+
+// Mark records the preset on a profile whose fields are already chosen
+// (Apply calls it; the window calls it on its form's profile): the
+// preset's ID when none is set, and Graph's send-only mode when the
+// preset only sends through Graph and the profile tests Graph. It never
+// turns send-only off: a user's --graph-send-only stays.
+func (p Preset) Mark(prof profile.Profile) profile.Profile {
+	if profile.Clean(prof.Preset) == "" {
+		prof.Preset = p.ID
+	}
+	if p.GraphSendOnly() && testsGraph(prof.Protocols) {
+		prof.GraphSendOnly = true
+	}
+	return prof
+}
+
+// testsGraph reports whether Microsoft Graph is among protocols as typed
+// (any case, an alias such as msgraph).
+func testsGraph(protocols []profile.Protocol) bool {
+	for _, pr := range protocols {
+		if s, ok := protocol.Default().Lookup(pr); ok && s.Name == profile.Graph {
+			return true
+		}
+	}
+	return false
 }
 
 //go:embed presets/*.json

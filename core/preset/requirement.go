@@ -276,5 +276,10 @@ func fill(text string, o Outcome) string {
 	if user == "" {
 		user = "the account that signs in"
 	}
-	return strings.NewReplacer("{mailbox}", mailbox, "{user}", user).Replace(text)
+	out := strings.NewReplacer("{mailbox}", mailbox, "{user}", user).Replace(text)
+	if strings.HasPrefix(text, "{") && (o.Mailbox == "" && strings.HasPrefix(text, "{mailbox}") || o.SignInUser == "" && strings.HasPrefix(text, "{user}")) {
+		// "the account that signs in can sign in…" begins a sentence.
+		out = strings.ToUpper(out[:1]) + out[1:]
+	}
+	return out
 }

@@ -69,6 +69,10 @@ type Graph struct {
 	OnThrottle func(wait time.Duration, e *GraphError)
 	// SendTest makes Login send one test message to the mailbox.
 	SendTest bool
+	// SendOnly makes Login skip reading the inbox: a product that only
+	// sends may hold no permission to read (Mail.Send alone). Without
+	// SendTest such a Login sends nothing either.
+	SendOnly bool
 
 	status int // HTTP status of the request Connect made without a token
 }
@@ -116,9 +120,19 @@ func (g *Graph) Status() int { return g.status }
 // Offers implements Prober: Graph takes bearer tokens only, in a header.
 func (g *Graph) Offers(Mechanism) bool { return true }
 
-// Login reads the inbox with the token and, when SendTest is set, sends
-// the test message. Errors are *GraphError or transport errors.
+// Login reads the inbox with the token (unless SendOnly) and, when
+// SendTest is set, sends the test message. Errors are *GraphError or
+// transport errors.
 func (g *Graph) Login(ctx context.Context, token string) (string, error) {
+	if g.SendOnly {
+		if !g.SendTest {
+			return "nothing sent, the mailbox not read: only a test message proves sending", nil
+		}
+		if err := g.SendMessage(ctx, token, TestSubject); err != nil {
+			return "", err
+		}
+		return "test message sent as " + g.Mailbox + " to itself (the mailbox was not read)", nil
+	}
 	summary, err := g.Inbox(ctx, token)
 	if err != nil || !g.SendTest {
 		return summary, err

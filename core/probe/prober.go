@@ -67,6 +67,14 @@ func NewGraph(c Config) Prober {
 		OnTiming: c.OnTiming, OnThrottle: c.OnThrottle, SendTest: c.SendTest}
 }
 
+// NewGraphSender returns the Microsoft Graph probe of a product that only
+// sends: it never reads the mailbox, and sends only when SendTest is set.
+func NewGraphSender(c Config) Prober {
+	g := NewGraph(c).(*Graph)
+	g.SendOnly = true
+	return g
+}
+
 var (
 	_ Prober = (*IMAP)(nil)
 	_ Prober = (*POP)(nil)

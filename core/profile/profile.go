@@ -132,6 +132,13 @@ type Profile struct {
 	CAFile        string // extra trusted roots (PEM); system roots stay trusted
 
 	SendTestMail bool // send one test message to the mailbox itself over SMTP and Graph
+	// GraphSendOnly checks Microsoft Graph for sending only (Mail.Send, or
+	// an RBAC for Applications grant) and never reads the mailbox: the
+	// mode of products that only send (core/preset sets it).
+	GraphSendOnly bool
+	// Preset is the product preset the run is set up for (a core/preset
+	// ID, e.g. "cisco-ece"); "" for none. Reports show its requirements.
+	Preset string
 
 	Timeout    time.Duration // whole run; 0 = DefaultTimeout
 	Transcript bool          // include masked protocol transcripts in the log
@@ -163,6 +170,7 @@ func Normalize(p Profile) Profile {
 	p.SMTPHost = Clean(p.SMTPHost)
 	p.GraphURL = Clean(p.GraphURL)
 	p.CAFile = Clean(p.CAFile)
+	p.Preset = strings.ToLower(Clean(p.Preset))
 	p.Flow = Flow(strings.ToLower(Clean(string(p.Flow))))
 	p.Mechanism = Mechanism(strings.ToLower(Clean(string(p.Mechanism))))
 	if p.Flow == "" {

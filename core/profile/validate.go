@@ -56,6 +56,8 @@ const (
 	FieldGraphURL     = "graph-url"
 	FieldCAFile       = "ca-file"
 	FieldTimeout      = "timeout"
+	FieldPreset       = "preset"
+	FieldGraphSend    = "graph-send-only"
 )
 
 // Problem is one finding about one field. Message says what is wrong in the

@@ -93,6 +93,20 @@ type Spec struct {
 	CASFlag string
 	// Probe makes the probe for one mailbox.
 	Probe func(probe.Config) probe.Prober
+	// RBAC says that an app-only caller may be granted the permission by
+	// an Exchange "RBAC for Applications" role assignment instead of an
+	// Entra ID application permission. Such a grant never shows in the
+	// token, so a token without the role proves nothing missing: only the
+	// server's answer (or Test-ServicePrincipalAuthorization) tells.
+	RBAC bool
+	// OnlySends marks a row whose probe only sends and never reads the
+	// mailbox: its login permission is the sending one, and without a
+	// test message it proves no more than that the server answers.
+	OnlySends bool
+	// SendOnly is the row's variant for products that only send through
+	// the protocol (a Graph sender such as eCASE); nil when it has none.
+	// Table.SendOnly puts it in the row's place.
+	SendOnly *Spec
 }
 
 // Role is the app-only permission the knowledge base tells people to add.
@@ -143,10 +157,44 @@ func (t Table) For(r Resource) Table {
 	return out
 }
 
+// SendOnly returns a copy of the table in which each named row that has
+// a send-only variant is replaced by it (same name, place and endpoint).
+func (t Table) SendOnly(names ...Name) Table {
+	out := make(Table, len(t))
+	copy(out, t)
+	for i, s := range out {
+		for _, n := range names {
+			if s.Name == n && s.SendOnly != nil {
+				out[i] = *s.SendOnly
+			}
+		}
+	}
+	return out
+}
+
 // Default returns the tester's protocols: IMAP, POP3, SMTP and Microsoft
-// Graph. The slice is the caller's to extend (a test adds a protocol with
-// one more row).
+// Graph (whose send-only variant is graphSendOnly). The slice is the
+// caller's to extend (a test adds a protocol with one more row).
 func Default() Table {
+	graph := Spec{
+		Name: Graph, Title: "Graph", Noun: "Microsoft Graph", Aliases: []string{"msgraph"},
+		Resource: MicrosoftGraph,
+		Host:     func(c cloud.Cloud) string { return c.GraphHost },
+		// Any permission that reads a mail folder lets the probe in.
+		AppRoles:       []string{"Mail.ReadBasic", "Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"},
+		Scopes:         []string{"Mail.Read", "Mail.ReadBasic", "Mail.ReadWrite"},
+		SendPermission: "Mail.Send",
+		RoleAdvice:     "Mail.ReadWrite or Mail.Send (Microsoft Graph, Application)",
+		ScopeAdvice:    "Mail.ReadWrite or Mail.Send (Microsoft Graph, Delegated)",
+		Addressing:     GraphUsers, Probe: probe.NewGraph, RBAC: true,
+	}
+	send := graph
+	send.Title = "Graph (send only)"
+	send.AppRoles, send.Scopes = []string{"Mail.Send"}, []string{"Mail.Send", "Mail.Send.Shared"}
+	send.SendPermission = ""
+	send.RoleAdvice, send.ScopeAdvice = "Mail.Send (Microsoft Graph, Application)", "Mail.Send (Microsoft Graph, Delegated)"
+	send.Probe, send.OnlySends = probe.NewGraphSender, true
+	graph.SendOnly = &send
 	return Table{
 		{
 			Name: IMAP, Title: "IMAP", Noun: "IMAP", Aliases: []string{"imaps", "imap4"},
@@ -172,18 +220,7 @@ func Default() Table {
 			AppRoles:     []string{"SMTP.SendAsApp"}, Scopes: []string{"SMTP.Send"},
 			CASFlag: "-SmtpClientAuthenticationDisabled $false", Probe: probe.NewSMTP,
 		},
-		{
-			Name: Graph, Title: "Graph", Noun: "Microsoft Graph", Aliases: []string{"msgraph"},
-			Resource: MicrosoftGraph,
-			Host:     func(c cloud.Cloud) string { return c.GraphHost },
-			// Any permission that reads a mail folder lets the probe in.
-			AppRoles:       []string{"Mail.ReadBasic", "Mail.ReadBasic.All", "Mail.Read", "Mail.ReadWrite"},
-			Scopes:         []string{"Mail.Read", "Mail.ReadBasic", "Mail.ReadWrite"},
-			SendPermission: "Mail.Send",
-			RoleAdvice:     "Mail.ReadWrite or Mail.Send (Microsoft Graph, Application)",
-			ScopeAdvice:    "Mail.ReadWrite or Mail.Send (Microsoft Graph, Delegated)",
-			Addressing:     GraphUsers, Probe: probe.NewGraph,
-		},
+		graph,
 	}
 }
 

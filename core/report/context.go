@@ -13,7 +13,9 @@ import (
 // docs/schema/check-result.v1.json. The minor number grows when a field
 // is added; the major number (and the schema file's name) only when a
 // field changes meaning or goes away, which scripts must be told of.
-const SchemaVersion = "1.0"
+// 1.1 added "preset" (the product preset's requirement rows) and the
+// input's "preset" and "graph_send_only".
+const SchemaVersion = "1.1"
 
 // DefaultProgram names the program in a report when Options.Program is
 // empty.

@@ -32,6 +32,7 @@ type htmlDoc struct {
 	Stages    []htmlStage
 	ToolLine  string
 	CloudLine string
+	Preset    *presetView // the product preset's requirements, nil without one
 }
 
 // htmlStage is one row of the stage timings table.
@@ -69,6 +70,7 @@ func HTML(res *engine.Result, o Options) string {
 	}
 	doc.Waterfall = buildWaterfall(res, sp, titles, rd)
 	doc.ToolLine, doc.CloudLine = toolLine(rep.Tool), cloudLabel(rep.Context)
+	doc.Preset = presetOf(res, rd)
 	for i, s := range rep.Steps {
 		for k, t := range s.Timings {
 			doc.Stages = append(doc.Stages, htmlStage{Step: s.Title, Name: t.Name, Start: plus(sp[i].Stages[k].Start), Time: Duration(res.Steps[i].Timings[k].Duration), Detail: t.Detail})
@@ -195,6 +197,7 @@ footer dl { margin:.2rem 0 .5rem; } footer p { margin:0; }
 {{- end}}
 </tbody>
 </table>
+{{- template "preset" .}}
 {{- with .Waterfall}}{{if .Bars}}
 <h2>Timeline</h2>
 <svg class="waterfall" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="{{.Label}}">

@@ -30,6 +30,7 @@ func Markdown(res *engine.Result, o Options) string {
 	for i, s := range res.Steps {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", Symbol(s.Status), mdText(rd.Redact(s.Title)), offset(sp[i]), Duration(s.Duration), mdText(rd.Redact(s.Detail)))
 	}
+	b.WriteString(presetMarkdown(presetOf(res, rd)))
 	for _, s := range res.Steps {
 		d := s.Diagnosis
 		if d == nil {

@@ -116,10 +116,10 @@ type JSONStep struct {
 	Status string `json:"status"`
 	// StartMS is when the step began, in milliseconds after the run
 	// began; MS how long it took.
-	StartMS    float64        `json:"start_ms"`
+	StartMS float64 `json:"start_ms"`
 	// WaitedMS is how long the step waited for the steps it reads (the
 	// token, the claims) before it could go on.
-	WaitedMS float64 `json:"waited_ms,omitempty"`
+	WaitedMS   float64        `json:"waited_ms,omitempty"`
 	MS         int64          `json:"ms"`
 	Detail     string         `json:"detail"`
 	Diagnosis  *JSONDiagnosis `json:"diagnosis,omitempty"`
@@ -163,12 +163,15 @@ type JSONReport struct {
 	Input         engine.Input `json:"input"`
 	Context       JSONContext  `json:"context"`
 	Steps         []JSONStep   `json:"steps"`
+	// Preset is the product preset's requirements (schema 1.1); absent
+	// when the run was set up for none.
+	Preset *JSONPreset `json:"preset,omitempty"`
 }
 
 // redactInput passes every field of the input through the redaction.
 func redactInput(in engine.Input, rd *Redactor) engine.Input {
 	for _, f := range []*string{&in.Tenant, &in.ClientID, &in.Mailbox, &in.Flow, &in.Credential, &in.User, &in.Provider,
-		&in.RedirectURI, &in.Mechanism, &in.Cloud, &in.AuthorityHost, &in.IMAPHost, &in.POPHost, &in.SMTPHost, &in.GraphURL} {
+		&in.RedirectURI, &in.Mechanism, &in.Cloud, &in.AuthorityHost, &in.IMAPHost, &in.POPHost, &in.SMTPHost, &in.GraphURL, &in.Preset} {
 		*f = rd.Redact(*f)
 	}
 	in.Protocols = append([]string(nil), in.Protocols...)
@@ -214,6 +217,7 @@ func BuildJSON(res *engine.Result, o Options) JSONReport {
 		}
 		rep.Steps = append(rep.Steps, js)
 	}
+	rep.Preset = presetOf(res, rd).json()
 	return rep
 }
 

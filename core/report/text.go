@@ -118,6 +118,9 @@ func Text(res *engine.Result, o Options) string {
 			}
 		}
 	}
+	if s := PresetText(res, rd); s != "" {
+		b.WriteString("\n" + s)
+	}
 	b.WriteString("\n" + contextLine(toolOf(o), contextOf(res, rd)) + "\n")
 	return b.String()
 }

@@ -445,7 +445,7 @@ func (t *Tenant) issueUser(r *http.Request, tid string, app *App, u *User, req *
 		secs--
 	}
 	resp := &userTokenResponse{TokenType: "Bearer", Scope: strings.Join(req.raw, " "), ExpiresIn: secs, ExtExpiresIn: secs, AccessToken: at}
-	if req.offline {
+	if req.offline && offlineGranted(app, t.state.Directory) {
 		rt := opaque("1.AXkA", 560)
 		t.grants.refresh[rt] = &refreshGrant{clientID: app.ClientID, oid: u.ObjectID, confidential: confidential, issued: now, lastUsed: now}
 		resp.RefreshToken = rt

@@ -303,7 +303,7 @@ func Scenarios() []Scenario {
 	return out
 }
 
-// lookupScenario resolves name ("" means "ok").
+// lookupScenario resolves name ("" means "ok"), a preset scenario's too.
 func lookupScenario(name string) (scenarioDef, error) {
 	if name == "" {
 		name = "ok"
@@ -312,6 +312,9 @@ func lookupScenario(name string) (scenarioDef, error) {
 		if d.Name == name {
 			return d, nil
 		}
+	}
+	if d, ok := lookupPresetScenario(name); ok {
+		return d, nil
 	}
 	return scenarioDef{}, fmt.Errorf("simulate: unknown scenario %q", name)
 }

@@ -40,6 +40,10 @@ type Profile struct {
 	Provider    string   `json:"provider,omitempty"`
 	Scopes      []string `json:"scope,omitempty"`
 	RedirectURI string   `json:"redirect-uri,omitempty"`
+	// Preset is the product preset the profile is set up for (a
+	// core/preset ID such as "cisco-ece"), as --preset and the window's
+	// "Set up for…" choose it.
+	Preset string `json:"preset,omitempty"`
 
 	CertFile       string `json:"cert,omitempty"`            // PEM or PFX path (its password is a secret, not kept)
 	CertThumbprint string `json:"cert-thumbprint,omitempty"` // Windows store certificate, SHA-1
@@ -113,7 +117,7 @@ func FromProfile(name string, p profile.Profile) Profile {
 		Mailbox: p.Mailbox, User: p.User, Mechanism: string(p.Mechanism), Provider: p.Provider,
 		Scopes: append([]string(nil), p.Scopes...), RedirectURI: p.RedirectURI, CertFile: p.CertFile,
 		AuthorityHost: p.AuthorityHost, IMAPHost: p.IMAPHost, POPHost: p.POPHost, SMTPHost: p.SMTPHost,
-		GraphURL: p.GraphURL, CAFile: p.CAFile,
+		GraphURL: p.GraphURL, CAFile: p.CAFile, Preset: p.Preset,
 	}
 	for _, pr := range p.Protocols {
 		s.Protocols = append(s.Protocols, string(pr))
@@ -135,7 +139,7 @@ func (s Profile) ToProfile() profile.Profile {
 		RedirectURI: s.RedirectURI, Provider: s.Provider, Scopes: append([]string(nil), s.Scopes...),
 		Flow: profile.Flow(s.Flow), Mechanism: profile.Mechanism(s.Mechanism), Cloud: s.Cloud,
 		AuthorityHost: s.AuthorityHost, IMAPHost: s.IMAPHost, POPHost: s.POPHost, SMTPHost: s.SMTPHost,
-		GraphURL: s.GraphURL, CAFile: s.CAFile,
+		GraphURL: s.GraphURL, CAFile: s.CAFile, Preset: s.Preset,
 	}
 	for _, pr := range s.Protocols {
 		p.Protocols = append(p.Protocols, profile.Protocol(pr))

@@ -35,7 +35,7 @@ func fullProfile() profile.Profile {
 		Flow:   profile.AuthCode, Protocols: []profile.Protocol{profile.IMAP, profile.SMTP}, Mechanism: profile.OAUTHBEARER,
 		Cloud: "usgov", AuthorityHost: "https://login.microsoftonline.us", IMAPHost: "outlook.office365.us:993",
 		POPHost: "outlook.office365.us:995", SMTPHost: "smtp.office365.us:587", GraphURL: "https://graph.microsoft.us",
-		CAFile: "/etc/ssl/corp.pem", Timeout: 45 * time.Second,
+		CAFile: "/etc/ssl/corp.pem", Timeout: 45 * time.Second, Preset: "xcally-motion",
 	}
 }
 

@@ -22,6 +22,10 @@ type Finding struct {
 	Protocol string
 	ID       string
 	Message  string
+	// Unproven marks a finding that is no mismatch: the token lacks a
+	// permission that may come from elsewhere (an Exchange RBAC for
+	// Applications grant), so only the server's answer tells. ID is "".
+	Unproven bool
 }
 
 // Want is what the run expects of the token.
@@ -105,24 +109,46 @@ func Check(c Claims, w Want) []Finding {
 
 // CheckService compares the token of a service with a token of its own
 // (Microsoft Graph) with what its protocol needs: one of the permissions
-// that let the probe in, and, when send is set, the one that sends. Each
-// finding has the ID missing.
+// that let the probe in (that read mail, or for a row that only sends,
+// that send it), and, when send is set, the one that sends. Each finding
+// has the ID missing — except for an app-only token and a row whose
+// permission Exchange may grant through RBAC for Applications: that grant
+// never shows in the token, so the finding is Unproven, without an ID.
 func CheckService(c Claims, p protocol.Spec, send bool, missing diagnose.ID) []Finding {
 	have, _ := permissions(c)
+	appOnly := c.AppOnly()
 	kind := "delegated"
-	if c.AppOnly() {
+	if appOnly {
 		kind = "application"
 	}
 	var fs []Finding
-	if need := accepted(p, c.AppOnly()); len(need) > 0 && !hasAny(have, need) {
-		fs = append(fs, Finding{Protocol: string(p.Name), ID: missing,
-			Message: "the token has none of the " + kind + " permissions that read mail (" + strings.Join(need, ", ") + ")"})
+	lacks := func(msg string) {
+		f := Finding{Protocol: string(p.Name), ID: missing, Message: msg}
+		if appOnly && p.RBAC {
+			f.ID, f.Unproven = "", true
+			f.Message += ": fine only if an Exchange RBAC for Applications role assignment grants it, which no token shows"
+		}
+		fs = append(fs, f)
+	}
+	what := "read mail"
+	if p.OnlySends {
+		what = "send mail"
+	}
+	if need := accepted(p, appOnly); len(need) > 0 && !hasAny(have, need) {
+		lacks("the token has none of the " + kind + " permissions that " + what + " (" + strings.Join(need, ", ") + ")")
 	}
 	if send && p.SendPermission != "" && !hasAny(have, []string{p.SendPermission}) {
-		fs = append(fs, Finding{Protocol: string(p.Name), ID: missing,
-			Message: "the token has no " + p.SendPermission + " " + kind + " permission, which sending needs"})
+		lacks("the token has no " + p.SendPermission + " " + kind + " permission, which sending needs")
 	}
 	return fs
+}
+
+// Grants reports whether the token itself carries one of the permissions
+// the protocol's row accepts for a token of its kind (app-only roles or
+// delegated scopes).
+func Grants(c Claims, p protocol.Spec) bool {
+	have, _ := permissions(c)
+	return hasAny(have, accepted(p, c.AppOnly()))
 }
 
 // Permissions returns the token's roles (app-only) or scopes (delegated).

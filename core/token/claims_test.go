@@ -93,17 +93,36 @@ func TestCheck(t *testing.T) {
 
 func TestCheckService(t *testing.T) {
 	graph, _ := protocol.Default().Lookup(protocol.Graph)
+	sender := *graph.SendOnly
+	noRBAC := graph
+	noRBAC.RBAC = false
+	delegated := func(scp string) func(map[string]any) {
+		return func(c map[string]any) {
+			delete(c, "roles")
+			c["idtyp"], c["scp"], c["upn"] = "user", scp, "u@contoso.com"
+		}
+	}
 	tests := []struct {
-		name  string
-		edit  func(map[string]any)
-		send  bool
-		count int
+		name     string
+		spec     protocol.Spec
+		edit     func(map[string]any)
+		send     bool
+		missing  int  // findings with the diagnosis ID
+		unproven int  // findings RBAC for Applications may settle
+		grants   bool // the token itself carries a permission the row accepts
 	}{
-		{"read role", func(c map[string]any) { c["roles"] = []string{"Mail.ReadBasic"} }, false, 0},
-		{"read role, sending", func(c map[string]any) { c["roles"] = []string{"Mail.Read"} }, true, 1},
-		{"read and send", func(c map[string]any) { c["roles"] = []string{"Mail.Read", "Mail.Send"} }, true, 0},
-		{"exchange roles only", nil, false, 1},
-		{"nothing, sending", func(c map[string]any) { delete(c, "roles") }, true, 2},
+		{"read role", graph, func(c map[string]any) { c["roles"] = []string{"Mail.ReadBasic"} }, false, 0, 0, true},
+		{"read role, sending", graph, func(c map[string]any) { c["roles"] = []string{"Mail.Read"} }, true, 0, 1, true},
+		{"read and send", graph, func(c map[string]any) { c["roles"] = []string{"Mail.Read", "Mail.Send"} }, true, 0, 0, true},
+		{"exchange roles only", graph, nil, false, 0, 1, false},
+		{"nothing, sending", graph, func(c map[string]any) { delete(c, "roles") }, true, 0, 2, false},
+		{"nothing, a row without RBAC", noRBAC, func(c map[string]any) { delete(c, "roles") }, true, 2, 0, false},
+		{"send only: Mail.Send", sender, func(c map[string]any) { c["roles"] = []string{"Mail.Send"} }, true, 0, 0, true},
+		{"send only: no role needs no read role", sender, func(c map[string]any) { delete(c, "roles") }, false, 0, 1, false},
+		{"send only: a read role is not enough", sender, func(c map[string]any) { c["roles"] = []string{"Mail.Read"} }, true, 0, 1, false},
+		{"delegated without Mail.Send", sender, delegated("Mail.Read User.Read"), true, 1, 0, false},
+		{"delegated with Mail.Send", sender, delegated("Mail.Send User.Read"), true, 0, 0, true},
+		{"delegated reader without a read scope", graph, delegated("User.Read"), false, 1, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,14 +130,25 @@ func TestCheckService(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fs := CheckService(c, graph, tt.send, "graph-permission-denied")
-			if len(fs) != tt.count {
-				t.Fatalf("CheckService() = %v, want %d findings", fs, tt.count)
-			}
-			for _, f := range fs {
-				if f.ID != "graph-permission-denied" || f.Protocol != "graph" || !strings.Contains(f.Message, "application") {
+			var missing, unproven int
+			for _, f := range CheckService(c, tt.spec, tt.send, "graph-permission-denied") {
+				switch {
+				case f.Unproven && f.ID == "" && strings.Contains(f.Message, "RBAC for Applications"):
+					unproven++
+				case !f.Unproven && f.ID == "graph-permission-denied":
+					missing++
+				default:
 					t.Errorf("finding %+v", f)
 				}
+				if f.Protocol != "graph" || (c.AppOnly() != strings.Contains(f.Message, "application")) {
+					t.Errorf("finding %+v does not name the protocol or the kind of permission", f)
+				}
+			}
+			if missing != tt.missing || unproven != tt.unproven {
+				t.Errorf("CheckService() = %d missing, %d unproven; want %d, %d", missing, unproven, tt.missing, tt.unproven)
+			}
+			if got := Grants(c, tt.spec); got != tt.grants {
+				t.Errorf("Grants() = %v, want %v", got, tt.grants)
 			}
 		})
 	}
